@@ -1,0 +1,79 @@
+resource "aws_autoscaling_group" "this" {
+  name_prefix               = "${var.name}-"
+  vpc_zone_identifier       = var.private_subnet_ids
+  min_size                  = var.asg_min_size
+  max_size                  = var.asg_max_size
+  desired_capacity          = var.asg_desired_capacity
+  health_check_type         = "ELB"
+  health_check_grace_period = var.health_check_grace_period
+  target_group_arns         = [aws_lb_target_group.this.arn]
+  # moto launches fewer Spot instances than asked, so on the emulator terraform does not wait for capacity.
+  wait_for_capacity_timeout = var.emulator_mode ? "0" : "10m"
+
+  dynamic "launch_template" {
+    for_each = var.enable_spot ? [] : [1]
+    content {
+      id      = aws_launch_template.this.id
+      version = aws_launch_template.this.latest_version
+    }
+  }
+
+  dynamic "mixed_instances_policy" {
+    for_each = var.enable_spot ? [1] : []
+    content {
+      instances_distribution {
+        on_demand_base_capacity                  = 0
+        on_demand_percentage_above_base_capacity = 0
+        spot_allocation_strategy                 = "price-capacity-optimized"
+      }
+
+      launch_template {
+        launch_template_specification {
+          launch_template_id = aws_launch_template.this.id
+          version            = aws_launch_template.this.latest_version
+        }
+
+        dynamic "override" {
+          for_each = distinct(concat([var.instance_type], var.spot_instance_types))
+          content {
+            instance_type = override.value
+          }
+        }
+      }
+    }
+  }
+
+  # A new launch template version rolls the instances.
+  instance_refresh {
+    strategy = "Rolling"
+    preferences {
+      min_healthy_percentage = 50
+    }
+  }
+
+  dynamic "tag" {
+    for_each = local.asg_tags
+    content {
+      key                 = tag.key
+      value               = tag.value
+      propagate_at_launch = true
+    }
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_autoscaling_policy" "cpu" {
+  name                   = "${var.name}-cpu-target"
+  autoscaling_group_name = aws_autoscaling_group.this.name
+  policy_type            = "TargetTrackingScaling"
+
+  target_tracking_configuration {
+    predefined_metric_specification {
+      predefined_metric_type = "ASGAverageCPUUtilization"
+    }
+    target_value = var.cpu_target_utilization
+  }
+}

@@ -1,0 +1,103 @@
+locals {
+  # Official owners and exact name patterns only (trivy AWS-0344): Amazon for AL2023, Canonical for Ubuntu.
+  amis = {
+    "al2023" = {
+      owner = "amazon"
+      name  = "al2023-ami-2023.*-kernel-6.1-x86_64"
+    }
+    "ubuntu-22.04" = {
+      owner = "099720109477"
+      name  = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*"
+    }
+  }
+
+  asg_tags = merge(var.tags, { Name = var.name })
+}
+
+data "aws_ami" "this" {
+  most_recent = true
+  owners      = [local.amis[var.operating_system].owner]
+
+  filter {
+    name   = "name"
+    values = [local.amis[var.operating_system].name]
+  }
+
+  filter {
+    name   = "architecture"
+    values = ["x86_64"]
+  }
+
+  filter {
+    name   = "virtualization-type"
+    values = ["hvm"]
+  }
+
+  filter {
+    name   = "root-device-type"
+    values = ["ebs"]
+  }
+}
+
+resource "aws_launch_template" "this" {
+  name_prefix            = "${var.name}-"
+  description            = "${var.name} application instances"
+  image_id               = data.aws_ami.this.id
+  instance_type          = var.instance_type
+  update_default_version = true
+
+  user_data = base64encode(templatefile("${path.module}/user_data.sh.tftpl", {
+    operating_system = var.operating_system
+    app_port         = var.app_port
+    health_path      = var.health_check.path
+    log_group_names  = var.log_group_names
+  }))
+
+  iam_instance_profile {
+    arn = var.instance_profile_arn
+  }
+
+  # IMDSv2 only, and a hop limit of 1 so containers on the host cannot reach the instance credentials.
+  metadata_options {
+    http_endpoint               = "enabled"
+    http_tokens                 = "required"
+    http_put_response_hop_limit = 1
+    instance_metadata_tags      = "enabled"
+  }
+
+  network_interfaces {
+    associate_public_ip_address = false
+    delete_on_termination       = true
+    security_groups             = [var.app_security_group_id]
+  }
+
+  block_device_mappings {
+    device_name = data.aws_ami.this.root_device_name
+
+    ebs {
+      volume_type           = "gp3"
+      volume_size           = var.root_volume_size_gb
+      encrypted             = true
+      kms_key_id            = var.ebs_kms_key_arn
+      delete_on_termination = true
+    }
+  }
+
+  monitoring {
+    enabled = var.enable_detailed_monitoring
+  }
+
+  tag_specifications {
+    resource_type = "instance"
+    tags          = local.asg_tags
+  }
+
+  tag_specifications {
+    resource_type = "volume"
+    tags          = local.asg_tags
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}

@@ -1,0 +1,218 @@
+variable "name" {
+  description = "Name prefix for every resource, e.g. ec2stack-dev."
+  type        = string
+}
+
+variable "tags" {
+  description = "Tags the Auto Scaling group puts on every instance and volume it launches (provider default_tags do not reach them)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "vpc_id" {
+  description = "VPC of the target group."
+  type        = string
+}
+
+variable "public_subnet_ids" {
+  description = "Subnets of the internet-facing load balancer (one per AZ)."
+  type        = list(string)
+}
+
+variable "private_subnet_ids" {
+  description = "Subnets the Auto Scaling group launches instances in (one per AZ)."
+  type        = list(string)
+}
+
+variable "alb_security_group_id" {
+  description = "Security group of the load balancer."
+  type        = string
+}
+
+variable "app_security_group_id" {
+  description = "Security group of the instances."
+  type        = string
+}
+
+variable "instance_profile_arn" {
+  description = "Instance profile the instances run with."
+  type        = string
+}
+
+variable "ebs_kms_key_arn" {
+  description = "Customer-managed KMS key that encrypts the root volumes."
+  type        = string
+}
+
+variable "operating_system" {
+  description = "AMI family: \"al2023\" (Amazon Linux 2023) or \"ubuntu-22.04\"; the latest matching AMI from the official owner is used."
+  type        = string
+  default     = "al2023"
+
+  validation {
+    condition     = contains(["al2023", "ubuntu-22.04"], var.operating_system)
+    error_message = "operating_system must be \"al2023\" or \"ubuntu-22.04\"; got \"${var.operating_system}\"."
+  }
+}
+
+variable "instance_type" {
+  description = "EC2 instance type, e.g. t3.small."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge)(-[0-9a-z]+)?$", var.instance_type))
+    error_message = "instance_type must be an EC2 instance type name such as t3.small (family, generation, \".\", size); got \"${var.instance_type}\"."
+  }
+}
+
+variable "spot_instance_types" {
+  description = "With enable_spot: further instance types of the same size class the Spot pool may use besides instance_type."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for t in var.spot_instance_types : can(regex("^[a-z][a-z0-9-]*[0-9][a-z0-9-]*\\.(nano|micro|small|medium|large|metal|[0-9]*xlarge)(-[0-9a-z]+)?$", t))])
+    error_message = "spot_instance_types must be EC2 instance type names such as t3a.small; got [${join(", ", var.spot_instance_types)}]."
+  }
+}
+
+variable "enable_spot" {
+  description = "Run all capacity on Spot through a mixed-instances policy (cheap, interruptible: dev only)."
+  type        = bool
+  default     = false
+}
+
+variable "root_volume_size_gb" {
+  description = "Size of the encrypted gp3 root volume, in GiB."
+  type        = number
+  default     = 20
+
+  validation {
+    condition     = var.root_volume_size_gb == floor(var.root_volume_size_gb) && var.root_volume_size_gb >= 8 && var.root_volume_size_gb <= 1024
+    error_message = "root_volume_size_gb must be a whole number from 8 to 1024; got ${var.root_volume_size_gb}."
+  }
+}
+
+variable "enable_detailed_monitoring" {
+  description = "One-minute EC2 metrics (detailed monitoring) instead of five-minute basic monitoring."
+  type        = bool
+  default     = false
+}
+
+variable "asg_min_size" {
+  description = "Minimum number of instances."
+  type        = number
+
+  validation {
+    condition     = var.asg_min_size == floor(var.asg_min_size) && var.asg_min_size >= 0 && var.asg_min_size <= 100
+    error_message = "asg_min_size must be a whole number from 0 to 100; got ${var.asg_min_size}."
+  }
+}
+
+variable "asg_max_size" {
+  description = "Maximum number of instances."
+  type        = number
+
+  validation {
+    condition     = var.asg_max_size == floor(var.asg_max_size) && var.asg_max_size >= 1 && var.asg_max_size <= 100
+    error_message = "asg_max_size must be a whole number from 1 to 100; got ${var.asg_max_size}."
+  }
+
+  validation {
+    condition     = var.asg_min_size <= var.asg_max_size
+    error_message = "asg_min_size (${var.asg_min_size}) must not be greater than asg_max_size (${var.asg_max_size})."
+  }
+}
+
+variable "asg_desired_capacity" {
+  description = "Instances to start with; must lie within asg_min_size..asg_max_size."
+  type        = number
+
+  validation {
+    condition     = var.asg_desired_capacity >= var.asg_min_size && var.asg_desired_capacity <= var.asg_max_size
+    error_message = "asg_desired_capacity (${var.asg_desired_capacity}) must lie between asg_min_size (${var.asg_min_size}) and asg_max_size (${var.asg_max_size})."
+  }
+}
+
+variable "health_check_grace_period" {
+  description = "Seconds after launch before ELB health checks count against an instance."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.health_check_grace_period >= 0 && var.health_check_grace_period <= 7200
+    error_message = "health_check_grace_period must be from 0 to 7200 seconds; got ${var.health_check_grace_period}."
+  }
+}
+
+variable "cpu_target_utilization" {
+  description = "Average CPU utilisation (percent) the target-tracking policy keeps the group at."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.cpu_target_utilization >= 10 && var.cpu_target_utilization <= 90
+    error_message = "cpu_target_utilization must be from 10 to 90 percent; got ${var.cpu_target_utilization}."
+  }
+}
+
+variable "app_port" {
+  description = "TCP port the sample application listens on."
+  type        = number
+}
+
+variable "health_check" {
+  description = "Target-group health check of the instances."
+  type = object({
+    path                = optional(string, "/health")
+    matcher             = optional(string, "200")
+    interval            = optional(number, 15)
+    timeout             = optional(number, 5)
+    healthy_threshold   = optional(number, 2)
+    unhealthy_threshold = optional(number, 3)
+  })
+  default = {}
+
+  validation {
+    condition     = startswith(var.health_check.path, "/")
+    error_message = "health_check.path must start with \"/\"; got \"${var.health_check.path}\"."
+  }
+
+  validation {
+    condition     = var.health_check.interval >= 5 && var.health_check.interval <= 300 && var.health_check.timeout >= 2 && var.health_check.timeout < var.health_check.interval
+    error_message = "health_check needs interval 5-300 s and a timeout of at least 2 s below the interval; got interval ${var.health_check.interval}, timeout ${var.health_check.timeout}."
+  }
+
+  validation {
+    condition     = var.health_check.healthy_threshold >= 2 && var.health_check.healthy_threshold <= 10 && var.health_check.unhealthy_threshold >= 2 && var.health_check.unhealthy_threshold <= 10
+    error_message = "health_check thresholds must be from 2 to 10; got healthy ${var.health_check.healthy_threshold}, unhealthy ${var.health_check.unhealthy_threshold}."
+  }
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate for the HTTPS listener. Empty: plain HTTP on port 80 (acceptable only while there is no certificate, e.g. dev without a domain)."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.certificate_arn == "" || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/.+$", var.certificate_arn))
+    error_message = "certificate_arn must be empty or an ACM certificate ARN (arn:aws:acm:REGION:ACCOUNT:certificate/ID); got \"${var.certificate_arn}\"."
+  }
+}
+
+variable "enable_deletion_protection" {
+  description = "Protect the load balancer from deletion (prod)."
+  type        = bool
+  default     = false
+}
+
+variable "log_group_names" {
+  description = "Log groups the CloudWatch agent ships to, keyed system, security, application."
+  type        = map(string)
+}
+
+variable "emulator_mode" {
+  description = "Set only by the emulator target: adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
+  type        = bool
+  default     = false
+}

@@ -1,0 +1,44 @@
+output "alb_security_group_id" {
+  description = "Security group of the application load balancer."
+  value       = aws_security_group.alb.id
+}
+
+output "app_security_group_id" {
+  description = "Security group of the instances."
+  value       = aws_security_group.app.id
+}
+
+output "database_security_group_id" {
+  description = "Security group of the database."
+  value       = aws_security_group.database.id
+}
+
+output "endpoints_security_group_id" {
+  description = "Security group of the interface VPC endpoints."
+  value       = aws_security_group.endpoints.id
+}
+
+output "ebs_kms_key_arn" {
+  description = "ARN of the customer-managed key for EBS volumes."
+  value       = aws_kms_key.ebs.arn
+}
+
+output "logs_kms_key_arn" {
+  description = "ARN of the customer-managed key for CloudWatch Logs."
+  value       = aws_kms_key.logs.arn
+}
+
+output "instance_role_name" {
+  description = "Name of the instance IAM role."
+  value       = aws_iam_role.instance.name
+}
+
+output "instance_profile_name" {
+  description = "Name of the instance profile."
+  value       = aws_iam_instance_profile.instance.name
+}
+
+output "instance_profile_arn" {
+  description = "ARN of the instance profile."
+  value       = aws_iam_instance_profile.instance.arn
+}

@@ -1,0 +1,156 @@
+variable "environment" {
+  description = "Environment name: dev, staging or prod."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be one of dev, staging, prod; got \"${var.environment}\"."
+  }
+}
+
+variable "project" {
+  description = "Project name; resource names are <project>-<environment>-..."
+  type        = string
+  default     = "ec2stack"
+}
+
+variable "tags" {
+  description = "Tags the Auto Scaling group propagates to instances and volumes (use the same as the provider default_tags)."
+  type        = map(string)
+  default     = {}
+}
+
+# Network
+variable "vpc_cidr" {
+  description = "IPv4 CIDR of the VPC."
+  type        = string
+}
+
+variable "availability_zone_count" {
+  description = "Number of availability zones (2 or 3); the first N zones of the region in name order."
+  type        = number
+
+  validation {
+    condition     = var.availability_zone_count >= 2 && var.availability_zone_count <= 3
+    error_message = "availability_zone_count must be 2 or 3; got ${var.availability_zone_count}."
+  }
+}
+
+variable "subnet_newbits" {
+  description = "Bits added to the VPC prefix for each subnet."
+  type        = number
+  default     = 8
+}
+
+variable "nat_gateway_mode" {
+  description = "\"single\" shared NAT gateway or one \"per_az\"."
+  type        = string
+}
+
+variable "interface_endpoint_services" {
+  description = "Services reached through interface VPC endpoints."
+  type        = list(string)
+  default     = ["ec2", "ssm", "ssmmessages", "ec2messages"]
+}
+
+# Security
+variable "ssh_authorized_cidrs" {
+  description = "CIDRs allowed to SSH to the instances; empty = no SSH rule."
+  type        = list(string)
+  default     = []
+}
+
+variable "app_port" {
+  description = "TCP port of the application on the instances."
+  type        = number
+  default     = 8080
+}
+
+variable "database_port" {
+  description = "TCP port of the database."
+  type        = number
+  default     = 5432
+}
+
+variable "kms_deletion_window_days" {
+  description = "Deletion window of the customer-managed keys."
+  type        = number
+}
+
+variable "log_retention_days" {
+  description = "Retention of the log groups (flow, system, security, application), in days."
+  type        = number
+}
+
+# Compute
+variable "operating_system" {
+  description = "\"al2023\" or \"ubuntu-22.04\"."
+  type        = string
+  default     = "al2023"
+}
+
+variable "instance_type" {
+  description = "EC2 instance type."
+  type        = string
+}
+
+variable "asg_min_size" {
+  description = "Minimum instances."
+  type        = number
+}
+
+variable "asg_max_size" {
+  description = "Maximum instances."
+  type        = number
+}
+
+variable "asg_desired_capacity" {
+  description = "Initial instances."
+  type        = number
+}
+
+variable "enable_spot" {
+  description = "All capacity on Spot (dev)."
+  type        = bool
+}
+
+variable "spot_instance_types" {
+  description = "Extra instance types for the Spot pool."
+  type        = list(string)
+  default     = []
+}
+
+variable "enable_detailed_monitoring" {
+  description = "One-minute EC2 metrics."
+  type        = bool
+}
+
+variable "cpu_target_utilization" {
+  description = "Target average CPU (percent) of the scaling policy."
+  type        = number
+  default     = 60
+}
+
+variable "health_check" {
+  description = "Target-group health check (path, matcher, interval, timeout, thresholds)."
+  type        = any
+  default     = {}
+}
+
+variable "certificate_arn" {
+  description = "ACM certificate ARN for HTTPS on the ALB; empty = plain HTTP on 80."
+  type        = string
+  default     = ""
+}
+
+variable "enable_deletion_protection" {
+  description = "Deletion protection on the load balancer."
+  type        = bool
+  default     = false
+}
+
+variable "emulator_mode" {
+  description = "The emulator switch: adapts what moto cannot run (docs/emulator.md). Never true on AWS."
+  type        = bool
+  default     = false
+}
