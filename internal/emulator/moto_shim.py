@@ -56,7 +56,28 @@ def _fix_scaling_policy_read_back():
     FakeScalingPolicy.__init__ = __init__
 
 
-for fix in (_fix_security_group_rule_descriptions, _fix_launch_template_tag_echo, _fix_scaling_policy_read_back):
+def _fix_load_balancer_default_scheme():
+    # CreateLoadBalancer without Scheme stores None; AWS defaults to internet-facing.
+    from moto.elbv2.models import FakeLoadBalancer
+
+    original = FakeLoadBalancer.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        if not self.scheme:
+            self.scheme = "internet-facing"
+
+    FakeLoadBalancer.__init__ = __init__
+
+
+FIXES = (
+    _fix_security_group_rule_descriptions,
+    _fix_launch_template_tag_echo,
+    _fix_scaling_policy_read_back,
+    _fix_load_balancer_default_scheme,
+)
+
+for fix in FIXES:
     try:
         fix()
     except Exception as err:  # a moto without the bug, or with different internals: run it unpatched
