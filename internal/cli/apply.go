@@ -1,0 +1,69 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ec2stack/ec2stack/internal/terraform"
+)
+
+func (c *command) apply(ctx context.Context) error {
+	s, err := c.prepare(ctx)
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", c.opts.env, err)
+	}
+	plan, err := s.runner.ShowPlan(ctx)
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", s.env.Name, err)
+	}
+	if err := c.runApply(ctx, s, terraform.Summarize(plan)); err != nil {
+		return err
+	}
+	return c.report(ctx, s, nil)
+}
+
+// runApply applies exactly the saved plan file, whose summary is sum.
+func (c *command) runApply(ctx context.Context, s *session, sum terraform.PlanSummary) error {
+	c.progressf("applying %s: %d changes ...", s.describe(), sum.Total())
+	if err := s.runner.Apply(ctx, c.progress(sum.Total())); err != nil {
+		return fmt.Errorf("apply %s: %w", s.env.Name, err)
+	}
+	return nil
+}
+
+// report prints outputs and what exists now (resource counts per type).
+func (c *command) report(ctx context.Context, s *session, plan *terraform.PlanSummary) error {
+	outputs, err := s.runner.Outputs(ctx)
+	if err != nil {
+		return fmt.Errorf("outputs %s: %w", s.env.Name, err)
+	}
+	state, err := s.runner.State(ctx)
+	if err != nil {
+		return fmt.Errorf("state %s: %w", s.env.Name, err)
+	}
+	counts := terraform.CountResources(state)
+	c.printOutputs(outputs)
+	c.printCounts(s, counts)
+	doc := map[string]any{"environment": s.env.Name, "target": s.target, "outputs": outputs, "resources": counts}
+	if s.moto != nil {
+		doc["endpoint"] = s.moto.Endpoint
+	}
+	if plan != nil {
+		doc["plan"] = plan
+	}
+	return c.result(doc)
+}
+
+func (c *command) printCounts(s *session, counts map[string]int) {
+	total := 0
+	for _, n := range counts {
+		total += n
+	}
+	c.printf("\n%s: %d resources\n", s.describe(), total)
+	for _, t := range terraform.SortedKeys(counts) {
+		c.printf("  %4d  %s\n", counts[t], t)
+	}
+	if s.moto != nil {
+		c.printf("Emulator: %s (state in s3://%s/%s/terraform.tfstate)\n", s.moto.Endpoint, "ec2stack-state", s.env.Name)
+	}
+}

@@ -1,0 +1,162 @@
+package cli
+
+import (
+	"os"
+	"strings"
+
+	"github.com/ec2stack/ec2stack/internal/emulator"
+	"github.com/ec2stack/ec2stack/internal/env"
+)
+
+// StateBucketVar is the environment variable for the aws target's state bucket.
+const StateBucketVar = "EC2STACK_STATE_BUCKET"
+
+var (
+	verbs           = []string{"up", "plan", "apply", "destroy", "outputs", "emulator"}
+	targets         = []string{"emulator", "aws"}
+	emulatorActions = []string{"start", "stop", "status"}
+)
+
+// options is a parsed command line.
+type options struct {
+	verb        string
+	env         string // environment verbs
+	action      string // emulator start|stop|status
+	target      string
+	endpoint    string
+	stateBucket string
+	stateRegion string
+	json        bool
+	help        bool
+}
+
+// parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
+func parseArgs(args []string) (options, error) {
+	o := options{target: "emulator"}
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			pos = append(pos, args[i+1:]...)
+			break
+		}
+		if !strings.HasPrefix(a, "-") || a == "-" {
+			pos = append(pos, a)
+			continue
+		}
+		consumed, err := o.flag(a, args[i+1:])
+		if err != nil {
+			return o, err
+		}
+		i += consumed
+	}
+	if o.help {
+		return o, nil
+	}
+	if err := o.positional(pos); err != nil {
+		return o, err
+	}
+	return o, o.validate()
+}
+
+// flag applies one flag; it returns how many following args it consumed.
+func (o *options) flag(arg string, rest []string) (int, error) {
+	name, value, hasValue := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	boolFlag := func(dst *bool) (int, error) {
+		if hasValue {
+			return 0, usagef("flag %s takes no value", "--"+name)
+		}
+		*dst = true
+		return 0, nil
+	}
+	stringFlag := func(dst *string) (int, error) {
+		if hasValue {
+			*dst = value
+			return 0, nil
+		}
+		if len(rest) == 0 || strings.HasPrefix(rest[0], "-") {
+			return 0, usagef("flag --%s needs a value", name)
+		}
+		*dst = rest[0]
+		return 1, nil
+	}
+	switch name {
+	case "h", "help":
+		return boolFlag(&o.help)
+	case "json":
+		return boolFlag(&o.json)
+	case "target":
+		return stringFlag(&o.target)
+	case "endpoint":
+		return stringFlag(&o.endpoint)
+	case "state-bucket":
+		return stringFlag(&o.stateBucket)
+	case "state-region":
+		return stringFlag(&o.stateRegion)
+	}
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --json, --help", arg)
+}
+
+func (o *options) positional(pos []string) error {
+	if len(pos) == 0 {
+		return usagef("missing command: valid commands are %s (try --help)", joinNames(verbs))
+	}
+	o.verb = pos[0]
+	if !contains(verbs, o.verb) {
+		return usagef("unknown command %q: valid commands are %s", o.verb, joinNames(verbs))
+	}
+	rest := pos[1:]
+	if o.verb == "emulator" {
+		if len(rest) != 1 || !contains(emulatorActions, rest[0]) {
+			return usagef("usage: ec2stack emulator %s", strings.Join(emulatorActions, "|"))
+		}
+		o.action = rest[0]
+		return nil
+	}
+	if len(rest) != 1 {
+		return usagef("usage: ec2stack %s ENV (one of %s)", o.verb, joinNames(env.Names))
+	}
+	o.env = rest[0]
+	if err := env.Validate(o.env); err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	return nil
+}
+
+func (o *options) validate() error {
+	if !contains(targets, o.target) {
+		return usagef("unknown target %q: valid targets are %s", o.target, joinNames(targets))
+	}
+	if o.endpoint != "" {
+		if o.target != "emulator" {
+			return usagef("--endpoint is for the emulator target only, not --target %s", o.target)
+		}
+		ep, err := emulator.ValidateEndpoint(o.endpoint)
+		if err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		o.endpoint = ep
+	}
+	if o.target == "aws" {
+		if (o.stateBucket == "") && o.verb != "emulator" {
+			o.stateBucket = os.Getenv(StateBucketVar)
+		}
+		if o.stateBucket == "" && o.verb != "emulator" {
+			return usagef("--target aws needs a state bucket: pass --state-bucket NAME or set %s", StateBucketVar)
+		}
+	} else if o.stateBucket != "" || o.stateRegion != "" {
+		return usagef("--state-bucket and --state-region are for --target aws; the emulator keeps state in its own bucket %s", emulator.StateBucket)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func joinNames(names []string) string { return strings.Join(names, ", ") }

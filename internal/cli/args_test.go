@@ -1,0 +1,112 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestParseArgs(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want options
+	}{
+		{"plain", []string{"up", "dev"}, options{verb: "up", env: "dev", target: "emulator"}},
+		{"flags after env", []string{"plan", "dev", "--target", "aws", "--state-bucket", "b"}, options{verb: "plan", env: "dev", target: "aws", stateBucket: "b"}},
+		{"flags before verb", []string{"--json", "--target=aws", "--state-bucket=b", "--state-region=eu-west-1", "apply", "prod"}, options{verb: "apply", env: "prod", target: "aws", stateBucket: "b", stateRegion: "eu-west-1", json: true}},
+		{"endpoint normalized", []string{"outputs", "--endpoint", "http://127.0.0.1:5000/", "staging"}, options{verb: "outputs", env: "staging", target: "emulator", endpoint: "http://127.0.0.1:5000"}},
+		{"emulator action", []string{"emulator", "status", "--json"}, options{verb: "emulator", action: "status", target: "emulator", json: true}},
+		{"help wins", []string{"up", "nope", "-h"}, options{target: "emulator", help: true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(StateBucketVar, "")
+			got, err := parseArgs(tt.args)
+			if err != nil {
+				t.Fatalf("parseArgs(%q): %v", tt.args, err)
+			}
+			if got != tt.want {
+				t.Fatalf("parseArgs(%q) = %+v, want %+v", tt.args, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestStateBucketFromEnv(t *testing.T) {
+	t.Setenv(StateBucketVar, "my-state")
+	o, err := parseArgs([]string{"plan", "dev", "--target", "aws"})
+	if err != nil || o.stateBucket != "my-state" {
+		t.Fatalf("parseArgs = %+v, %v", o, err)
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "ec2stack: missing command: valid commands are up, plan, apply, destroy, outputs, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, apply, destroy, outputs, emulator`},
+		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
+		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
+		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
+		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
+		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
+		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --json, --help`},
+		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
+		{[]string{"up", "dev", "--target", "aws", "--endpoint", "http://127.0.0.1:5000"}, "ec2stack: --endpoint is for the emulator target only, not --target aws"},
+		{[]string{"up", "dev", "--target", "aws"}, "ec2stack: --target aws needs a state bucket: pass --state-bucket NAME or set EC2STACK_STATE_BUCKET"},
+		{[]string{"up", "dev", "--state-bucket", "b"}, "ec2stack: --state-bucket and --state-region are for --target aws; the emulator keeps state in its own bucket ec2stack-state"},
+		{[]string{"emulator"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
+		{[]string{"emulator", "reboot"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Setenv(StateBucketVar, "")
+			var stdout, stderr bytes.Buffer
+			code := Run(context.Background(), tt.args, &stdout, &stderr)
+			if code != ExitUsage {
+				t.Errorf("exit code = %d, want %d", code, ExitUsage)
+			}
+			if got := strings.TrimSpace(stderr.String()); got != tt.want {
+				t.Errorf("stderr = %q\nwant     %q", got, tt.want)
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout = %q, want empty", stdout.String())
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"up", "--help"}} {
+		var stdout, stderr bytes.Buffer
+		if code := Run(context.Background(), args, &stdout, &stderr); code != ExitOK {
+			t.Errorf("%v: exit %d", args, code)
+		}
+		if !strings.Contains(stdout.String(), "Usage:") || !strings.Contains(stdout.String(), "--target emulator|aws") {
+			t.Errorf("%v: help = %q", args, stdout.String())
+		}
+	}
+}
+
+func TestFormatValue(t *testing.T) {
+	tests := []struct {
+		in   any
+		want string
+	}{
+		{"vpc-1", "vpc-1"},
+		{float64(8080), "8080"},
+		{true, "true"},
+		{map[string]any{"a": "x"}, `{"a":"x"}`},
+		{[]any{"10.0.0.0/8"}, `["10.0.0.0/8"]`},
+	}
+	for _, tt := range tests {
+		if got := formatValue(tt.in); got != tt.want {
+			t.Errorf("formatValue(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

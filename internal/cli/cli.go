@@ -1,0 +1,129 @@
+// Package cli is the ec2stack command line: argument parsing, output and exit
+// codes. It is the only package that prints.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+)
+
+// Main runs ec2stack with the process's arguments and streams; Ctrl-C cancels
+// the context, which interrupts terraform gracefully.
+func Main(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, args, os.Stdout, os.Stderr)
+}
+
+// Run executes one ec2stack command and returns its exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	o, err := parseArgs(args)
+	if err != nil {
+		return fail(stderr, err)
+	}
+	if o.help {
+		fmt.Fprint(stdout, usage)
+		return ExitOK
+	}
+	c := &command{opts: o, stdout: stdout, stderr: stderr}
+	return fail(stderr, c.run(ctx))
+}
+
+// usageError marks errors in how ec2stack was called (exit code 2).
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return &usageError{msg: fmt.Sprintf(format, a...)} }
+
+func fail(stderr io.Writer, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	fmt.Fprintf(stderr, "ec2stack: %v\n", err)
+	var u *usageError
+	if errors.As(err, &u) {
+		return ExitUsage
+	}
+	return ExitFailure
+}
+
+// command is one invocation: parsed options plus where output goes.
+type command struct {
+	opts   options
+	stdout io.Writer
+	stderr io.Writer
+}
+
+func (c *command) run(ctx context.Context) error {
+	switch c.opts.verb {
+	case "up":
+		return c.up(ctx)
+	case "plan":
+		return c.plan(ctx)
+	case "apply":
+		return c.apply(ctx)
+	case "destroy":
+		return c.destroy(ctx)
+	case "outputs":
+		return c.outputs(ctx)
+	case "emulator":
+		return c.emulator(ctx)
+	}
+	return usagef("unknown command %q: valid commands are %s", c.opts.verb, joinNames(verbs))
+}
+
+// printf writes human output; suppressed in --json mode.
+func (c *command) printf(format string, a ...any) {
+	if !c.opts.json {
+		fmt.Fprintf(c.stdout, format, a...)
+	}
+}
+
+// result writes the one JSON document of --json mode.
+func (c *command) result(doc any) error {
+	if !c.opts.json {
+		return nil
+	}
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(doc)
+}
+
+const usage = `ec2stack brings up the ec2stack environments with Terraform, on the embedded
+moto emulator (default) or on real AWS.
+
+Usage:
+  ec2stack up ENV          init, plan, apply that plan, print outputs and a summary
+  ec2stack plan ENV        write the plan file and summarize it
+  ec2stack apply ENV       apply exactly the saved plan file
+  ec2stack destroy ENV     destroy everything in ENV
+  ec2stack outputs ENV     print ENV's outputs
+  ec2stack emulator start|stop|status
+                           manage the moto server ec2stack keeps running
+
+Environments: dev, staging, prod
+
+Flags (before or after ENV):
+  --target emulator|aws    where to apply (default emulator)
+  --endpoint URL           use an already running moto at URL (emulator only)
+  --state-bucket NAME      S3 state bucket (aws only; or EC2STACK_STATE_BUCKET)
+  --state-region REGION    region of the state bucket (aws only; default: the env's region)
+  --json                   one JSON document on stdout; progress as JSON lines on stderr
+  -h, --help               show this help
+
+Exit codes: 0 ok, 1 failure, 2 usage error.
+`

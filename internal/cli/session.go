@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/ec2stack/ec2stack/internal/emulator"
+	"github.com/ec2stack/ec2stack/internal/env"
+	"github.com/ec2stack/ec2stack/internal/terraform"
+)
+
+// session is everything an environment verb needs: the environment, the
+// terraform runner for the chosen target, and the emulator if any.
+type session struct {
+	env     env.Environment
+	target  string
+	runner  *terraform.Runner
+	backend map[string]string
+	moto    *emulator.Server // nil on aws
+}
+
+func repoHome() (string, error) {
+	cwd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	return env.Home(cwd)
+}
+
+// prepare finds the tools, writes the CLI config and, on the emulator,
+// makes sure moto runs and holds the state bucket.
+func (c *command) prepare(ctx context.Context) (*session, error) {
+	home, err := repoHome()
+	if err != nil {
+		return nil, err
+	}
+	e, err := env.Lookup(home, c.opts.env)
+	if err != nil {
+		return nil, err
+	}
+	tool, err := terraform.FindTool(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := cliConfig(home)
+	if err != nil {
+		return nil, err
+	}
+	s := &session{env: e, target: c.opts.target}
+	extra := map[string]string{}
+	if s.target == "emulator" {
+		if s.moto, err = c.ensureEmulator(ctx, home); err != nil {
+			return nil, err
+		}
+		if err := s.moto.EnsureStateBucket(ctx, emulator.StateBucket, e.Region); err != nil {
+			return nil, err
+		}
+		extra = s.moto.Env(e.Region)
+		extra["TF_VAR_emulator_mode"] = "true"
+		s.backend = emulator.BackendConfig(e.Name, e.Region)
+	} else {
+		s.backend = c.awsBackend(e)
+	}
+	s.runner, err = terraform.New(terraform.Options{
+		Tool: tool, Home: home, Root: e.Root, Target: s.target, Env: e.Name, CLIConfig: rc, ExtraEnv: extra,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func cliConfig(home string) (string, error) {
+	userHome, _ := os.UserHomeDir()
+	mirror, err := terraform.FindMirror(terraform.DefaultMirrorDirs(userHome))
+	if err != nil {
+		return "", err
+	}
+	return terraform.WriteCLIConfig(home, mirror)
+}
+
+// ensureEmulator connects to --endpoint, or reuses/starts the recorded moto.
+func (c *command) ensureEmulator(ctx context.Context, home string) (*emulator.Server, error) {
+	if c.opts.endpoint != "" {
+		return emulator.Connect(ctx, c.opts.endpoint)
+	}
+	s, started, err := emulator.Ensure(ctx, home, emulator.StartOptions{})
+	if err != nil {
+		return nil, err
+	}
+	if started {
+		c.progressf("started moto emulator at %s (pid %d); stop it with `ec2stack emulator stop`", s.Endpoint, s.PID)
+	}
+	return s, nil
+}
+
+func (c *command) awsBackend(e env.Environment) map[string]string {
+	region := c.opts.stateRegion
+	if region == "" {
+		region = e.Region
+	}
+	return map[string]string{
+		"bucket": c.opts.stateBucket,
+		"key":    e.Name + "/terraform.tfstate",
+		"region": region,
+	}
+}
+
+// init runs terraform init for the session.
+func (s *session) init(ctx context.Context) error {
+	if err := s.runner.Init(ctx, s.backend); err != nil {
+		return fmt.Errorf("init %s: %w", s.env.Name, err)
+	}
+	return nil
+}
+
+// progressf prints a progress/status line on stderr (human mode only).
+func (c *command) progressf(format string, a ...any) {
+	if !c.opts.json {
+		fmt.Fprintf(c.stderr, format+"\n", a...)
+	}
+}
+
+// progress returns the event handler for a terraform run: human progress
+// lines, or the events as JSON lines, on stderr.
+func (c *command) progress(total int) func(terraform.Event) {
+	if c.opts.json {
+		enc := json.NewEncoder(c.stderr)
+		return func(ev terraform.Event) { _ = enc.Encode(ev) }
+	}
+	p := terraform.NewProgress(total, nil)
+	return func(ev terraform.Event) {
+		if line, ok := p.Observe(ev); ok {
+			fmt.Fprintln(c.stderr, line)
+		}
+	}
+}
+
+func (s *session) describe() string {
+	return s.env.Name + " on " + s.target
+}

@@ -1,0 +1,24 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+)
+
+// up is init + plan + apply of that plan + outputs and summary.
+func (c *command) up(ctx context.Context) error {
+	s, err := c.prepare(ctx)
+	if err != nil {
+		return fmt.Errorf("up %s: %w", c.opts.env, err)
+	}
+	sum, err := c.runPlan(ctx, s)
+	if err != nil {
+		return err
+	}
+	if sum.HasChanges() {
+		if err := c.runApply(ctx, s, sum); err != nil {
+			return err
+		}
+	}
+	return c.report(ctx, s, &sum)
+}

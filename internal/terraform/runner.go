@@ -1,0 +1,347 @@
+// Package terraform adapts terraform-exec to ec2stack: one Runner per
+// (target, environment) with its own TF_DATA_DIR, plan file and process
+// environment, plus Terraform's JSON event stream as typed events.
+package terraform
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/terraform-exec/tfexec"
+	tfjson "github.com/hashicorp/terraform-json"
+)
+
+// Options configure a Runner.
+type Options struct {
+	Tool      Tool              // terraform binary (FindTool)
+	Home      string            // repository root; working data goes to <Home>/.ec2stack
+	Root      string            // Terraform root module directory
+	Target    string            // emulator or aws
+	Env       string            // environment name, e.g. dev
+	CLIConfig string            // path of the generated CLI config (WriteCLIConfig)
+	ExtraEnv  map[string]string // process env for terraform; an empty value unsets the variable
+	Vars      map[string]string // input variables, passed as -var to plan and destroy
+}
+
+// Runner runs terraform for one target and environment.
+type Runner struct {
+	opts    Options
+	dataDir string
+	plan    string
+}
+
+// New prepares a Runner and its working directories.
+func New(opts Options) (*Runner, error) {
+	if opts.Tool.Path == "" || opts.Root == "" || opts.Home == "" || opts.Target == "" || opts.Env == "" {
+		return nil, errors.New("terraform runner: tool, root, home, target and env are required")
+	}
+	work := filepath.Join(opts.Home, ".ec2stack", opts.Target, opts.Env)
+	r := &Runner{opts: opts, dataDir: filepath.Join(work, "tfdata"), plan: filepath.Join(work, "plan.tfplan")}
+	if err := os.MkdirAll(r.dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("creating %s: %w", r.dataDir, err)
+	}
+	return r, nil
+}
+
+// DataDir is the TF_DATA_DIR of this target and environment.
+func (r *Runner) DataDir() string { return r.dataDir }
+
+// PlanFile is where Plan saves the plan that Apply applies.
+func (r *Runner) PlanFile() string { return r.plan }
+
+// HasPlan reports whether a saved plan is waiting to be applied.
+func (r *Runner) HasPlan() bool {
+	_, err := os.Stat(r.plan)
+	return err == nil
+}
+
+// NoPlanError is returned by Apply when there is no saved plan.
+type NoPlanError struct{ Env, Target string }
+
+func (e *NoPlanError) Error() string {
+	cmd := "ec2stack plan " + e.Env
+	if e.Target != "emulator" {
+		cmd += " --target " + e.Target
+	}
+	return fmt.Sprintf("no saved plan for %s on %s: run `%s` first", e.Env, e.Target, cmd)
+}
+
+// Init runs `terraform init -reconfigure` with the given backend settings.
+func (r *Runner) Init(ctx context.Context, backend map[string]string) error {
+	tf, err := r.terraform()
+	if err != nil {
+		return err
+	}
+	opts := []tfexec.InitOption{tfexec.Reconfigure(true), tfexec.Upgrade(false)}
+	for _, k := range sortedKeys(backend) {
+		opts = append(opts, tfexec.BackendConfig(k+"="+backend[k]))
+	}
+	if err := tf.Init(ctx, opts...); err != nil {
+		return fmt.Errorf("terraform init: %w", err)
+	}
+	return nil
+}
+
+// Plan writes the plan file and summarizes it. progress receives every event.
+func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, error) {
+	_ = os.Remove(r.plan)
+	vars, err := r.varOptions()
+	if err != nil {
+		return PlanSummary{}, err
+	}
+	opts := []tfexec.PlanOption{tfexec.Out(r.plan)}
+	for _, v := range vars {
+		opts = append(opts, tfexec.Var(v))
+	}
+	err = r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error {
+		_, err := tf.PlanJSON(ctx, w, opts...)
+		return err
+	})
+	if err != nil {
+		_ = os.Remove(r.plan)
+		return PlanSummary{}, fmt.Errorf("terraform plan: %w", err)
+	}
+	plan, err := r.ShowPlan(ctx)
+	if err != nil {
+		return PlanSummary{}, err
+	}
+	return Summarize(plan), nil
+}
+
+// ShowPlan reads the saved plan file as JSON.
+func (r *Runner) ShowPlan(ctx context.Context) (*tfjson.Plan, error) {
+	if !r.HasPlan() {
+		return nil, &NoPlanError{Env: r.opts.Env, Target: r.opts.Target}
+	}
+	tf, err := r.terraform()
+	if err != nil {
+		return nil, err
+	}
+	plan, err := tf.ShowPlanFile(ctx, r.plan)
+	if err != nil {
+		return nil, fmt.Errorf("terraform show %s: %w", r.plan, err)
+	}
+	return plan, nil
+}
+
+// Apply applies exactly the saved plan file, then removes it (a plan applies once).
+func (r *Runner) Apply(ctx context.Context, progress func(Event)) error {
+	if !r.HasPlan() {
+		return &NoPlanError{Env: r.opts.Env, Target: r.opts.Target}
+	}
+	err := r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error {
+		return tf.ApplyJSON(ctx, w, tfexec.DirOrPlan(r.plan))
+	})
+	if err != nil {
+		return fmt.Errorf("terraform apply: %w", err)
+	}
+	_ = os.Remove(r.plan)
+	return nil
+}
+
+// Destroy destroys everything in the environment's state.
+func (r *Runner) Destroy(ctx context.Context, progress func(Event)) error {
+	vars, err := r.varOptions()
+	if err != nil {
+		return err
+	}
+	var opts []tfexec.DestroyOption
+	for _, v := range vars {
+		opts = append(opts, tfexec.Var(v))
+	}
+	err = r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error {
+		return tf.DestroyJSON(ctx, w, opts...)
+	})
+	if err != nil {
+		return fmt.Errorf("terraform destroy: %w", err)
+	}
+	_ = os.Remove(r.plan)
+	return nil
+}
+
+// Outputs returns the root module outputs with decoded values.
+func (r *Runner) Outputs(ctx context.Context) (map[string]any, error) {
+	tf, err := r.terraform()
+	if err != nil {
+		return nil, err
+	}
+	metas, err := tf.Output(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("terraform output: %w", err)
+	}
+	out := make(map[string]any, len(metas))
+	for name, m := range metas {
+		var v any
+		if err := json.Unmarshal(m.Value, &v); err != nil {
+			return nil, fmt.Errorf("terraform output %s: %w", name, err)
+		}
+		out[name] = v
+	}
+	return out, nil
+}
+
+// State returns the current state as JSON.
+func (r *Runner) State(ctx context.Context) (*tfjson.State, error) {
+	tf, err := r.terraform()
+	if err != nil {
+		return nil, err
+	}
+	st, err := tf.Show(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("terraform show: %w", err)
+	}
+	return st, nil
+}
+
+// stream runs fn with a writer that parses terraform's JSON events, forwards
+// them to progress, and turns error diagnostics into the returned error.
+func (r *Runner) stream(progress func(Event), fn func(*tfexec.Terraform, io.Writer) error) error {
+	var diags []Diagnostic
+	w := &eventWriter{handle: func(ev Event) {
+		if ev.Type == EventDiagnostic && ev.Diagnostic != nil && ev.Diagnostic.Severity == "error" {
+			diags = append(diags, *ev.Diagnostic)
+		}
+		if progress != nil {
+			progress(ev)
+		}
+	}}
+	tf, err := r.terraform()
+	if err != nil {
+		return err
+	}
+	err = fn(tf, w)
+	w.Flush()
+	if err != nil && len(diags) > 0 {
+		return &DiagnosticsError{Diagnostics: diags, Err: err}
+	}
+	return err
+}
+
+// DiagnosticsError carries the error diagnostics terraform reported.
+type DiagnosticsError struct {
+	Diagnostics []Diagnostic
+	Err         error
+}
+
+func (e *DiagnosticsError) Error() string {
+	parts := make([]string, len(e.Diagnostics))
+	for i, d := range e.Diagnostics {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func (e *DiagnosticsError) Unwrap() error { return e.Err }
+
+// terraform builds a fresh tfexec handle (tfexec keeps stdout writers between
+// calls, so one per command keeps streams apart).
+func (r *Runner) terraform() (*tfexec.Terraform, error) {
+	tf, err := tfexec.NewTerraform(r.opts.Root, r.opts.Tool.Path)
+	if err != nil {
+		return nil, fmt.Errorf("terraform in %s: %w", r.opts.Root, err)
+	}
+	if err := tf.SetEnv(r.environ()); err != nil {
+		return nil, fmt.Errorf("terraform environment: %w", err)
+	}
+	return tf, nil
+}
+
+// environ is the process environment for terraform: ours minus what
+// terraform-exec manages itself (TF_VAR_*, TF_LOG, ...), plus our config.
+func (r *Runner) environ() map[string]string {
+	return buildEnviron(os.Environ(), r.opts.ExtraEnv, map[string]string{
+		"TF_CLI_CONFIG_FILE": r.opts.CLIConfig,
+		"TF_DATA_DIR":        r.dataDir,
+	})
+}
+
+func buildEnviron(base []string, extra, ours map[string]string) map[string]string {
+	env := map[string]string{}
+	for _, kv := range base {
+		k, v, _ := strings.Cut(kv, "=")
+		env[k] = v
+	}
+	delete(env, "TF_CLI_CONFIG_FILE")
+	delete(env, "TF_DATA_DIR")
+	for k, v := range extra {
+		if v == "" {
+			delete(env, k)
+			continue
+		}
+		env[k] = v
+	}
+	for k, v := range ours {
+		if v != "" {
+			env[k] = v
+		}
+	}
+	return tfexec.CleanEnv(env)
+}
+
+// varOptions turns Options.Vars, plus any TF_VAR_<name> in our environment
+// whose variable the root declares, into -var arguments. (terraform-exec
+// refuses TF_VAR_* in the process environment it manages.)
+func (r *Runner) varOptions() ([]string, error) {
+	declared, err := declaredVariables(r.opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]string{}
+	for _, kv := range os.Environ() {
+		k, v, _ := strings.Cut(kv, "=")
+		name, ok := strings.CutPrefix(k, "TF_VAR_")
+		if ok && declared[name] {
+			vars[name] = v
+		}
+	}
+	for k, v := range r.opts.ExtraEnv {
+		if name, ok := strings.CutPrefix(k, "TF_VAR_"); ok && v != "" {
+			vars[name] = v
+		}
+	}
+	for k, v := range r.opts.Vars {
+		vars[k] = v
+	}
+	out := make([]string, 0, len(vars))
+	for _, k := range sortedKeys(vars) {
+		out = append(out, k+"="+vars[k])
+	}
+	return out, nil
+}
+
+var variableBlock = regexp.MustCompile(`(?m)^\s*variable\s+"([^"]+)"`)
+
+func declaredVariables(root string) (map[string]bool, error) {
+	files, err := filepath.Glob(filepath.Join(root, "*.tf"))
+	if err != nil {
+		return nil, err
+	}
+	declared := map[string]bool{}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", f, err)
+		}
+		for _, m := range variableBlock.FindAllSubmatch(b, -1) {
+			declared[string(m[1])] = true
+		}
+	}
+	return declared, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

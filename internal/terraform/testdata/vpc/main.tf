@@ -1,0 +1,39 @@
+terraform {
+  required_version = ">= 1.11"
+  required_providers {
+    aws = {
+      source  = "registry.terraform.io/hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+  backend "s3" {
+    use_lockfile = true
+  }
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "emulator_mode" {
+  type    = bool
+  default = false
+}
+
+provider "aws" {
+  region = var.region
+}
+
+resource "aws_vpc" "this" {
+  cidr_block = "10.42.0.0/16"
+  tags       = { Name = "ec2stack-fixture", EmulatorMode = tostring(var.emulator_mode) }
+}
+
+output "vpc_id" {
+  value = aws_vpc.this.id
+}
+
+output "emulator_mode" {
+  value = var.emulator_mode
+}
