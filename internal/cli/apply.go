@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
@@ -64,6 +65,6 @@ func (c *command) printCounts(s *session, counts map[string]int) {
 		c.printf("  %4d  %s\n", counts[t], t)
 	}
 	if s.moto != nil {
-		c.printf("Emulator: %s (state in s3://%s/%s/terraform.tfstate)\n", s.moto.Endpoint, "ec2stack-state", s.env.Name)
+		c.printf("Emulator: %s (state in s3://%s/%s/terraform.tfstate)\n", s.moto.Endpoint, emulator.StateBucket, s.env.Name)
 	}
 }

@@ -44,7 +44,7 @@ func (c *command) prepare(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
-	rc, err := cliConfig(home)
+	rc, err := terraform.PrepareCLIConfig(home)
 	if err != nil {
 		return nil, err
 	}
@@ -70,15 +70,6 @@ func (c *command) prepare(ctx context.Context) (*session, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-func cliConfig(home string) (string, error) {
-	userHome, _ := os.UserHomeDir()
-	mirror, err := terraform.FindMirror(terraform.DefaultMirrorDirs(userHome))
-	if err != nil {
-		return "", err
-	}
-	return terraform.WriteCLIConfig(home, mirror)
 }
 
 // ensureEmulator connects to --endpoint, or reuses/starts the recorded moto.

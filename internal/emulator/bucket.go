@@ -12,20 +12,29 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// S3Client returns an S3 client pointed at this server with fake credentials.
-func (s *Server) S3Client(ctx context.Context, region string) (*s3.Client, error) {
+// AWSConfig returns an AWS SDK configuration pointed at this server with fake credentials and few retries,
+// for the state bucket and for reading resources back (verify).
+func (s *Server) AWSConfig(ctx context.Context, region string) (aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx,
 		config.WithRegion(region),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
 		config.WithSharedConfigProfile(""),
+		config.WithBaseEndpoint(s.Endpoint),
+		config.WithRetryMaxAttempts(2),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("aws config for emulator: %w", err)
+		return aws.Config{}, fmt.Errorf("aws config for emulator: %w", err)
 	}
-	return s3.NewFromConfig(cfg, func(o *s3.Options) {
-		o.BaseEndpoint = aws.String(s.Endpoint)
-		o.UsePathStyle = true
-	}), nil
+	return cfg, nil
+}
+
+// S3Client returns an S3 client pointed at this server (path-style addressing).
+func (s *Server) S3Client(ctx context.Context, region string) (*s3.Client, error) {
+	cfg, err := s.AWSConfig(ctx, region)
+	if err != nil {
+		return nil, err
+	}
+	return s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }), nil
 }
 
 // EnsureStateBucket creates the state bucket inside moto unless it exists.

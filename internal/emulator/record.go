@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/ec2stack/ec2stack/internal/env"
 )
 
 // Record is what .ec2stack/emulator.json remembers about a server we started.
@@ -17,7 +19,7 @@ type Record struct {
 }
 
 // RecordPath is where the record of home's emulator lives.
-func RecordPath(home string) string { return filepath.Join(home, ".ec2stack", "emulator.json") }
+func RecordPath(home string) string { return filepath.Join(env.WorkDir(home), "emulator.json") }
 
 // LoadRecord reads the record; (nil, nil) when there is none.
 func LoadRecord(home string) (*Record, error) {
@@ -74,10 +76,10 @@ func Ensure(ctx context.Context, home string, opts StartOptions) (s *Server, sta
 		return s, false, err
 	}
 	if opts.LogFile == "" {
-		opts.LogFile = filepath.Join(home, ".ec2stack", "emulator.log")
+		opts.LogFile = filepath.Join(env.WorkDir(home), "emulator.log")
 	}
 	if opts.ShimDir == "" {
-		opts.ShimDir = filepath.Join(home, ".ec2stack")
+		opts.ShimDir = env.WorkDir(home)
 	}
 	if opts.AMIs == "" {
 		opts.AMIs = amisFile(home)

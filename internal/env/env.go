@@ -94,3 +94,15 @@ func hasEnvs(dir string) bool {
 	info, err := os.Stat(filepath.Join(dir, "terraform", "envs"))
 	return err == nil && info.IsDir()
 }
+
+// WorkDirVar names the environment variable that moves ec2stack's working files (generated CLI config,
+// terraform data dirs, plan files, emulator record) out of the repository, e.g. for tests.
+const WorkDirVar = "EC2STACK_WORKDIR"
+
+// WorkDir is where ec2stack keeps its working files: $EC2STACK_WORKDIR, else <home>/.ec2stack.
+func WorkDir(home string) string {
+	if dir := os.Getenv(WorkDirVar); dir != "" {
+		return dir
+	}
+	return filepath.Join(home, ".ec2stack")
+}

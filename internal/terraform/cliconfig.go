@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+
+	"github.com/ec2stack/ec2stack/internal/env"
 )
 
 // MirrorVar names the environment variable that points at a provider filesystem mirror.
@@ -64,9 +66,9 @@ func CLIConfig(mirror string) string {
 		"}\n"
 }
 
-// WriteCLIConfig writes CLIConfig(mirror) to <home>/.ec2stack/terraform.rc and returns its path.
+// WriteCLIConfig writes CLIConfig(mirror) to env.WorkDir(home)/terraform.rc and returns its path.
 func WriteCLIConfig(home, mirror string) (string, error) {
-	path := filepath.Join(home, ".ec2stack", "terraform.rc")
+	path := filepath.Join(env.WorkDir(home), "terraform.rc")
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("writing terraform cli config: %w", err)
 	}
@@ -74,4 +76,15 @@ func WriteCLIConfig(home, mirror string) (string, error) {
 		return "", fmt.Errorf("writing terraform cli config: %w", err)
 	}
 	return path, nil
+}
+
+// PrepareCLIConfig finds the provider mirror (EC2STACK_PROVIDER_MIRROR or the default places) and writes the
+// CLI config every terraform process of home runs with; it returns the config's path.
+func PrepareCLIConfig(home string) (string, error) {
+	userHome, _ := os.UserHomeDir()
+	mirror, err := FindMirror(DefaultMirrorDirs(userHome))
+	if err != nil {
+		return "", err
+	}
+	return WriteCLIConfig(home, mirror)
 }

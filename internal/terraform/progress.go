@@ -17,6 +17,7 @@ type Progress struct {
 	start   time.Time
 	done    int
 	planned int
+	read    int // resources refreshed; reported once, with the change summary
 	diags   []Diagnostic
 }
 
@@ -52,8 +53,9 @@ func (p *Progress) Observe(ev Event) (string, bool) {
 	case EventApplyErrored:
 		p.done++
 		return p.line("failed", ev.Address, fmtDuration(ev.Elapsed)), true
-	case EventRefreshStart:
-		return p.line("reading", ev.Address, ""), true
+	case EventRefreshComplete:
+		p.read++
+		return "", false
 	case EventDiagnostic:
 		if ev.Diagnostic == nil {
 			return "", false
@@ -61,6 +63,11 @@ func (p *Progress) Observe(ev Event) (string, bool) {
 		p.diags = append(p.diags, *ev.Diagnostic)
 		return ev.Diagnostic.Severity + ": " + ev.Diagnostic.String(), true
 	case EventChangeSummary:
+		if p.read > 0 && ev.Message != "" {
+			line := fmt.Sprintf("%s  read %d resources\n%s", fmtDuration(p.Now().Sub(p.start).Seconds()), p.read, ev.Message)
+			p.read = 0
+			return line, true
+		}
 		return ev.Message, ev.Message != ""
 	}
 	return "", false

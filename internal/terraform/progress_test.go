@@ -63,13 +63,12 @@ func TestProgressRendering(t *testing.T) {
 		{
 			name: "destroy", files: []string{"destroy.jsonl"},
 			want: []string{
-				"7s  reading aws_vpc.this",
-				"14s  reading aws_subnet.a",
+				"7s  read 2 resources",
 				"Plan: 0 to add, 0 to change, 2 to destroy.",
-				"[0/2] 21s  destroying aws_subnet.a",
-				"[1/2] 28s  destroyed aws_subnet.a (0s)",
-				"[1/2] 35s  destroying aws_vpc.this",
-				"[2/2] 42s  destroyed aws_vpc.this (0s)",
+				"[0/2] 14s  destroying aws_subnet.a",
+				"[1/2] 21s  destroyed aws_subnet.a (0s)",
+				"[1/2] 28s  destroying aws_vpc.this",
+				"[2/2] 35s  destroyed aws_vpc.this (0s)",
 				"Destroy complete! Resources: 2 destroyed.",
 			},
 		},

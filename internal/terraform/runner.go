@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/hashicorp/terraform-exec/tfexec"
 	tfjson "github.com/hashicorp/terraform-json"
 )
@@ -22,7 +23,7 @@ import (
 // Options configure a Runner.
 type Options struct {
 	Tool      Tool              // terraform binary (FindTool)
-	Home      string            // repository root; working data goes to <Home>/.ec2stack
+	Home      string            // repository root; working data goes to env.WorkDir(Home)
 	Root      string            // Terraform root module directory
 	Target    string            // emulator or aws
 	Env       string            // environment name, e.g. dev
@@ -43,7 +44,7 @@ func New(opts Options) (*Runner, error) {
 	if opts.Tool.Path == "" || opts.Root == "" || opts.Home == "" || opts.Target == "" || opts.Env == "" {
 		return nil, errors.New("terraform runner: tool, root, home, target and env are required")
 	}
-	work := filepath.Join(opts.Home, ".ec2stack", opts.Target, opts.Env)
+	work := filepath.Join(env.WorkDir(opts.Home), opts.Target, opts.Env)
 	r := &Runner{opts: opts, dataDir: filepath.Join(work, "tfdata"), plan: filepath.Join(work, "plan.tfplan")}
 	if err := os.MkdirAll(r.dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", r.dataDir, err)
