@@ -174,3 +174,17 @@ func TestNoPlanError(t *testing.T) {
 		}
 	}
 }
+
+func TestMirrorHintOnlyWithoutMirror(t *testing.T) {
+	dir := t.TempDir()
+	for mirror, wantHint := range map[string]bool{"": true, "/opt/tf-plugins": false} {
+		path := filepath.Join(dir, "rc")
+		if err := os.WriteFile(path, []byte(CLIConfig(mirror)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := &Runner{opts: Options{CLIConfig: path}}
+		if got := r.mirrorHint() != ""; got != wantHint {
+			t.Errorf("mirror %q: hint shown = %v, want %v (%q)", mirror, got, wantHint, r.mirrorHint())
+		}
+	}
+}

@@ -86,9 +86,18 @@ func (r *Runner) Init(ctx context.Context, backend map[string]string) error {
 		opts = append(opts, tfexec.BackendConfig(k+"="+backend[k]))
 	}
 	if err := tf.Init(ctx, opts...); err != nil {
-		return fmt.Errorf("terraform init: %w", err)
+		return fmt.Errorf("terraform init: %w%s", err, r.mirrorHint())
 	}
 	return nil
+}
+
+// mirrorHint explains a failed init when the provider had to come from the registry (no mirror was found).
+func (r *Runner) mirrorHint() string {
+	if b, err := os.ReadFile(r.opts.CLIConfig); err == nil && strings.Contains(string(b), "filesystem_mirror") {
+		return ""
+	}
+	return fmt.Sprintf(" (no AWS provider mirror was found, so terraform tried the public registry: set %s to a "+
+		"filesystem mirror holding %s 5.100.x, or allow access to registry.terraform.io)", MirrorVar, awsProvider)
 }
 
 // Plan writes the plan file and summarizes it. progress receives every event.
