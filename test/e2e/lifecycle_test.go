@@ -78,3 +78,40 @@ func TestDev(t *testing.T) {
 		SSHAllowedCIDRs: []string{"203.0.113.0/24"},
 	})
 }
+
+// TestStaging: t3.medium, 2 to 4 on-demand instances, SSH only from the corporate ranges given.
+func TestStaging(t *testing.T) {
+	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["198.51.100.0/24","203.0.113.0/25"]`)
+	lifecycle(t, "staging", verify.Expectations{
+		Environment:     "staging",
+		VPCCIDR:         "10.1.0.0/16",
+		AZCount:         2,
+		NATMode:         verify.NATSingle,
+		InstanceType:    "t3.medium",
+		MinSize:         2,
+		MaxSize:         4,
+		DesiredCapacity: 2,
+		AppPort:         8080,
+		DatabasePort:    5432,
+		SSHAllowedCIDRs: []string{"198.51.100.0/24", "203.0.113.0/25"},
+	})
+}
+
+// TestProd: t3.large, 3 to 10 instances over 3 AZs with a NAT gateway each, and no SSH rule at all, even when
+// the user sets ssh_authorized_cidrs.
+func TestProd(t *testing.T) {
+	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["203.0.113.0/24"]`)
+	lifecycle(t, "prod", verify.Expectations{
+		Environment:     "prod",
+		VPCCIDR:         "10.2.0.0/16",
+		AZCount:         3,
+		NATMode:         verify.NATPerAZ,
+		InstanceType:    "t3.large",
+		MinSize:         3,
+		MaxSize:         10,
+		DesiredCapacity: 3,
+		AppPort:         8080,
+		DatabasePort:    5432,
+		SSHAllowedCIDRs: []string{},
+	})
+}

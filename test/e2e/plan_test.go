@@ -61,20 +61,40 @@ func planned(t *testing.T, plan *tfjson.Plan, address string) map[string]any {
 	return nil
 }
 
-// TestDevPlanWithRealSettings proves the values the emulator switch replaces, on the plan AWS would get.
-func TestDevPlanWithRealSettings(t *testing.T) {
-	plan := planWithRealSettings(t, "dev")
+// TestPlanWithRealSettings proves, on the plan AWS would get, the values the emulator switch replaces and the
+// per-environment values the emulator run cannot show.
+func TestPlanWithRealSettings(t *testing.T) {
+	for _, tc := range []struct {
+		env                string
+		spot, deletionProt bool
+	}{
+		{env: "dev", spot: true},
+		{env: "staging"},
+		{env: "prod", deletionProt: true},
+	} {
+		t.Run(tc.env, func(t *testing.T) {
+			t.Parallel()
+			plan := planWithRealSettings(t, tc.env)
 
-	asg := planned(t, plan, "module.stack.module.compute.aws_autoscaling_group.this")
-	if got := asg["wait_for_capacity_timeout"]; got != "10m" {
-		t.Errorf("ASG wait_for_capacity_timeout = %v, want 10m (terraform waits for healthy capacity on AWS)", got)
-	}
-	policies, _ := asg["mixed_instances_policy"].([]any)
-	if len(policies) != 1 {
-		t.Fatalf("dev ASG has %d mixed_instances_policy blocks, want 1 (spot on in dev)", len(policies))
-	}
-	dist := policies[0].(map[string]any)["instances_distribution"].([]any)[0].(map[string]any)
-	if dist["on_demand_percentage_above_base_capacity"] != float64(0) || dist["on_demand_base_capacity"] != float64(0) {
-		t.Errorf("dev instances_distribution = %v, want all capacity on Spot", dist)
+			asg := planned(t, plan, "module.stack.module.compute.aws_autoscaling_group.this")
+			if got := asg["wait_for_capacity_timeout"]; got != "10m" {
+				t.Errorf("ASG wait_for_capacity_timeout = %v, want 10m (terraform waits for healthy capacity on AWS)", got)
+			}
+			policies, _ := asg["mixed_instances_policy"].([]any)
+			if got := len(policies) == 1; got != tc.spot {
+				t.Fatalf("%s ASG has %d mixed_instances_policy blocks; spot wanted: %v", tc.env, len(policies), tc.spot)
+			}
+			if tc.spot {
+				dist := policies[0].(map[string]any)["instances_distribution"].([]any)[0].(map[string]any)
+				if dist["on_demand_percentage_above_base_capacity"] != float64(0) || dist["on_demand_base_capacity"] != float64(0) {
+					t.Errorf("%s instances_distribution = %v, want all capacity on Spot", tc.env, dist)
+				}
+			}
+
+			alb := planned(t, plan, "module.stack.module.compute.aws_lb.this")
+			if got := alb["enable_deletion_protection"]; got != tc.deletionProt {
+				t.Errorf("%s ALB enable_deletion_protection = %v, want %v", tc.env, got, tc.deletionProt)
+			}
+		})
 	}
 }

@@ -1,5 +1,5 @@
-# dev: the spec's development environment. Values only; `diff` against another environment's main.tf shows
-# every difference between them.
+# dev: the development environment: cheap, Spot, SSH from a configurable list.
+# Values only: `diff` against another environment's main.tf shows every difference.
 locals {
   environment = "dev"
 
@@ -17,17 +17,17 @@ module "stack" {
   tags          = local.tags
   emulator_mode = var.emulator_mode
 
-  # Network: 2 AZs, one shared NAT gateway.
+  # Network
   vpc_cidr                = "10.0.0.0/16"
   availability_zone_count = 2
   nat_gateway_mode        = "single"
 
-  # Security: SSH from the configurable list (empty by default); keys may be deleted after 7 days.
+  # Security
   ssh_authorized_cidrs     = var.ssh_authorized_cidrs
   kms_deletion_window_days = 7
   log_retention_days       = 14
 
-  # Compute: t3.small, 1 to 3 instances, all Spot, basic monitoring.
+  # Compute
   instance_type              = "t3.small"
   asg_min_size               = 1
   asg_max_size               = 3
@@ -35,6 +35,5 @@ module "stack" {
   enable_spot                = true
   spot_instance_types        = ["t3a.small"]
   enable_detailed_monitoring = false
-
-  # Backup: off in dev (the backup module arrives with the full stack).
+  enable_deletion_protection = false
 }

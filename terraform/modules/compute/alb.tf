@@ -6,7 +6,8 @@ resource "aws_lb" "this" {
   security_groups            = [var.alb_security_group_id]
   drop_invalid_header_fields = true
   desync_mitigation_mode     = "defensive"
-  enable_deletion_protection = var.enable_deletion_protection
+  # moto honours deletion protection, so the emulator could never destroy prod: off there (the plan test checks it).
+  enable_deletion_protection = var.enable_deletion_protection && !var.emulator_mode
 }
 
 resource "aws_lb_target_group" "this" {

@@ -1,0 +1,39 @@
+# staging: production-like, on-demand, SSH only from the corporate CIDRs given.
+# Values only: `diff` against another environment's main.tf shows every difference.
+locals {
+  environment = "staging"
+
+  tags = {
+    Project     = "ec2stack"
+    Environment = local.environment
+    ManagedBy   = "terraform"
+  }
+}
+
+module "stack" {
+  source = "../../modules/stack"
+
+  environment   = local.environment
+  tags          = local.tags
+  emulator_mode = var.emulator_mode
+
+  # Network
+  vpc_cidr                = "10.1.0.0/16"
+  availability_zone_count = 2
+  nat_gateway_mode        = "single"
+
+  # Security
+  ssh_authorized_cidrs     = var.ssh_authorized_cidrs
+  kms_deletion_window_days = 14
+  log_retention_days       = 30
+
+  # Compute
+  instance_type              = "t3.medium"
+  asg_min_size               = 2
+  asg_max_size               = 4
+  asg_desired_capacity       = 2
+  enable_spot                = false
+  spot_instance_types        = []
+  enable_detailed_monitoring = true
+  enable_deletion_protection = false
+}
