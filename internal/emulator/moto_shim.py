@@ -9,15 +9,27 @@ import moto.server
 
 
 def _fix_security_group_rule_descriptions():
-    # DescribeSecurityGroupRules drops the description of rules that reference another security group:
-    # moto keeps it in source_group, but the rule's description property reads only ip_range.
+    # DescribeSecurityGroupRules drops the description of rules that reference another security group or a
+    # prefix list: moto keeps it in source_group (or discards it with the prefix list entry), but the rule's
+    # description property reads only ip_range.
     from moto.ec2.models.security_groups import SecurityGroupRule
 
-    original = SecurityGroupRule.description
+    original_init = SecurityGroupRule.__init__
+    original_description = SecurityGroupRule.description
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        prefix_list = kwargs.get("prefix_list_id") if "prefix_list_id" in kwargs else (args[7] if len(args) > 7 else None)
+        self._prefix_list_description = (prefix_list or {}).get("Description")
 
     def description(self):
-        return original.fget(self) or (self.source_group or {}).get("Description")
+        return (
+            original_description.fget(self)
+            or (self.source_group or {}).get("Description")
+            or getattr(self, "_prefix_list_description", None)
+        )
 
+    SecurityGroupRule.__init__ = __init__
     SecurityGroupRule.description = property(description)
 
 
@@ -70,11 +82,27 @@ def _fix_load_balancer_default_scheme():
     FakeLoadBalancer.__init__ = __init__
 
 
+def _fix_backup_list_tags_path():
+    # ListTags (GET /tags/{arn}) reads the ARN as the second-to-last path segment, expecting a trailing slash the
+    # SDKs do not send, so it answers {}: backup vault and plan tags never read back.
+    import json
+    from urllib.parse import unquote
+
+    from moto.backup.responses import BackupResponse
+
+    def list_tags(self):
+        resource_arn = unquote(self.path.split("?")[0].split("/tags/", 1)[1].rstrip("/"))
+        return json.dumps({"Tags": self.backup_backend.list_tags(resource_arn=resource_arn)})
+
+    BackupResponse.list_tags = list_tags
+
+
 FIXES = (
     _fix_security_group_rule_descriptions,
     _fix_launch_template_tag_echo,
     _fix_scaling_policy_read_back,
     _fix_load_balancer_default_scheme,
+    _fix_backup_list_tags_path,
 )
 
 for fix in FIXES:

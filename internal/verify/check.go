@@ -49,6 +49,27 @@ type Expectations struct {
 	HTTPSListener bool
 	// HealthCheckPath of the target group; "" = "/health".
 	HealthCheckPath string
+
+	// The optional features below: a zero value means "off in this environment", and where that is meaningful
+	// Check asserts the feature is absent (its outputs empty, its resources not found).
+
+	// Database is the RDS database expected; nil = no database (no database_instance_id, no replica).
+	Database *DatabaseExpectations
+	// BackupRetentionDays is the daily AWS Backup retention in days; 0 = AWS Backup off (no vault or plan named).
+	BackupRetentionDays int
+	// Alerts: an SNS topic encrypted with the SNS key, and every alarm in alarm_names acting on it; false = no topic.
+	Alerts bool
+	// Dashboard: the CloudWatch dashboard named in the outputs exists; false = none named.
+	Dashboard bool
+	// AccessLogs: the ALB writes access logs to the hardened alb_logs_bucket; false = access logs off.
+	AccessLogs bool
+	// Edge is CloudFront, WAF and DNS; nil = none of them.
+	Edge *EdgeExpectations
+	// OffHours: the Auto Scaling group has a recurring scale-down and scale-up action; false = no scheduled actions.
+	OffHours bool
+	// DetailedMonitoring is the launch template's Monitoring.Enabled; nil = not checked.
+	DetailedMonitoring *bool
+
 	// Skip names checks to leave out (exact name, or a group such as "alb" for every "alb.*" check), for
 	// features a target cannot run; each skip should be documented where it is set.
 	Skip []string
@@ -76,6 +97,7 @@ func Check(s *Snapshot, want Expectations) []Failure {
 	for _, group := range []func(){
 		c.vpc, c.subnets, c.routes, c.nat, c.endpoints, c.launchTemplate, c.securityGroups,
 		c.autoScalingGroup, c.loadBalancer, c.targetGroup, c.flowLogs, c.kmsKeys,
+		c.database, c.backup, c.alerts, c.dashboard, c.accessLogs, c.edge, c.offHours, c.detailedMonitoring,
 	} {
 		group()
 	}
@@ -844,7 +866,14 @@ func (c *checker) flowLogs() {
 }
 
 func (c *checker) kmsKeys() {
-	for _, arn := range []string{c.o.EBSKMSKeyARN, c.o.LogsKMSKeyARN} {
+	keys := []string{c.o.EBSKMSKeyARN, c.o.LogsKMSKeyARN}
+	if c.w.Database != nil || c.w.BackupRetentionDays > 0 {
+		keys = append(keys, c.o.DataKMSKeyARN)
+	}
+	if c.w.Alerts {
+		keys = append(keys, c.o.SNSKMSKeyARN)
+	}
+	for _, arn := range slices.Compact(keys) {
 		k, ok := c.s.KMSKeys[arn]
 		if c.missing("kms", arn, ok) {
 			continue

@@ -10,12 +10,20 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // Collect reads, read-only, everything Check needs for the environment described by out.
@@ -23,11 +31,20 @@ import (
 // Outputs gives a partial Snapshot; Check reports what is missing. API errors are returned wrapped.
 func Collect(ctx context.Context, cfg aws.Config, out Outputs) (*Snapshot, error) {
 	c := collector{
-		ec2:  ec2.NewFromConfig(cfg),
-		asg:  autoscaling.NewFromConfig(cfg),
-		elb:  elbv2.NewFromConfig(cfg),
-		logs: cloudwatchlogs.NewFromConfig(cfg),
-		kms:  kms.NewFromConfig(cfg),
+		ec2:       ec2.NewFromConfig(cfg),
+		asg:       autoscaling.NewFromConfig(cfg),
+		elb:       elbv2.NewFromConfig(cfg),
+		logs:      cloudwatchlogs.NewFromConfig(cfg),
+		kms:       kms.NewFromConfig(cfg),
+		rds:       rds.NewFromConfig(cfg),
+		backup:    backup.NewFromConfig(cfg),
+		sns:       sns.NewFromConfig(cfg),
+		cw:        newCloudWatch(cfg),
+		s3:        newS3(cfg),
+		cf:        cloudfront.NewFromConfig(cfg),
+		waf:       wafv2.NewFromConfig(cfg),
+		wafGlobal: wafv2.NewFromConfig(usEast1(cfg)),
+		r53:       route53.NewFromConfig(cfg),
 	}
 	s := &Snapshot{Outputs: out}
 	steps := []struct {
@@ -48,7 +65,17 @@ func Collect(ctx context.Context, cfg aws.Config, out Outputs) (*Snapshot, error
 		{"load balancer", out.ALBARN == "", c.loadBalancer},
 		{"target group", out.TargetGroupARN == "", c.targetGroup},
 		{"log group", out.FlowLogGroupName == "", c.logGroup},
-		{"kms keys", out.EBSKMSKeyARN == "" && out.LogsKMSKeyARN == "", c.kmsKeys},
+		{"kms keys", out.EBSKMSKeyARN == "" && out.LogsKMSKeyARN == "" && out.DataKMSKeyARN == "" && out.SNSKMSKeyARN == "", c.kmsKeys},
+		{"database", out.DatabaseInstanceID == "" && out.DatabaseReplicaID == "", c.database},
+		{"backup vault", out.BackupVaultName == "", c.backupVault},
+		{"backup plan", out.BackupPlanID == "", c.backupPlan},
+		{"sns topic", out.SNSTopicARN == "", c.topic},
+		{"alarms", len(out.AlarmNames) == 0, c.alarms},
+		{"dashboard", out.DashboardName == "", c.dashboard},
+		{"log buckets", out.ALBLogsBucket == "" && out.CloudFrontLogsBucket == "", c.buckets},
+		{"cloudfront distribution", out.CloudFrontDistributionID == "", c.distribution},
+		{"web acls", out.CloudFrontWebACLARN == "" && out.RegionalWebACLARN == "", c.webACLs},
+		{"hosted zone", out.HostedZoneID == "", c.hostedZone},
 	}
 	for _, st := range steps {
 		if st.skip {
@@ -62,11 +89,20 @@ func Collect(ctx context.Context, cfg aws.Config, out Outputs) (*Snapshot, error
 }
 
 type collector struct {
-	ec2  *ec2.Client
-	asg  *autoscaling.Client
-	elb  *elbv2.Client
-	logs *cloudwatchlogs.Client
-	kms  *kms.Client
+	ec2       *ec2.Client
+	asg       *autoscaling.Client
+	elb       *elbv2.Client
+	logs      *cloudwatchlogs.Client
+	kms       *kms.Client
+	rds       *rds.Client
+	backup    *backup.Client
+	sns       *sns.Client
+	cw        *cloudwatch.Client
+	s3        *s3.Client
+	cf        *cloudfront.Client
+	waf       *wafv2.Client // REGIONAL scope, in cfg's region
+	wafGlobal *wafv2.Client // CLOUDFRONT scope, always us-east-1
+	r53       *route53.Client
 }
 
 func filter(name string, values ...string) ec2types.Filter {
@@ -406,6 +442,19 @@ func (c collector) autoScalingGroup(ctx context.Context, s *Snapshot) error {
 		a.Tags = append(a.Tags, ASGTag{Key: aws.ToString(t.Key), Value: aws.ToString(t.Value),
 			PropagateAtLaunch: aws.ToBool(t.PropagateAtLaunch)})
 	}
+	sp := autoscaling.NewDescribeScheduledActionsPaginator(c.asg, &autoscaling.DescribeScheduledActionsInput{
+		AutoScalingGroupName: aws.String(name)})
+	for sp.HasMorePages() {
+		page, err := sp.NextPage(ctx)
+		if err != nil {
+			return fmt.Errorf("describe scheduled actions of %s: %w", name, err)
+		}
+		for _, sa := range page.ScheduledUpdateGroupActions {
+			a.ScheduledActions = append(a.ScheduledActions, ScheduledAction{Name: aws.ToString(sa.ScheduledActionName),
+				Recurrence: aws.ToString(sa.Recurrence), MinSize: sa.MinSize, MaxSize: sa.MaxSize, DesiredCapacity: sa.DesiredCapacity})
+		}
+	}
+	sort.Slice(a.ScheduledActions, func(i, j int) bool { return a.ScheduledActions[i].Name < a.ScheduledActions[j].Name })
 	s.AutoScalingGroup = a
 	return nil
 }
@@ -444,6 +493,15 @@ func (c collector) loadBalancer(ctx context.Context, s *Snapshot) error {
 		}
 	}
 	sort.Slice(lb.Listeners, func(i, j int) bool { return lb.Listeners[i].Port < lb.Listeners[j].Port })
+	if s.Outputs.RegionalWebACLARN != "" {
+		w, err := c.waf.GetWebACLForResource(ctx, &wafv2.GetWebACLForResourceInput{ResourceArn: aws.String(arn)})
+		if err != nil && !apiError(err, "WAFNonexistentItemException") {
+			return fmt.Errorf("get web acl for %s: %w", arn, err)
+		}
+		if err == nil && w.WebACL != nil {
+			lb.WebACLARN = aws.ToString(w.WebACL.ARN)
+		}
+	}
 	s.LoadBalancer = lb
 	return nil
 }
@@ -524,7 +582,7 @@ func (c collector) logGroup(ctx context.Context, s *Snapshot) error {
 
 func (c collector) kmsKeys(ctx context.Context, s *Snapshot) error {
 	s.KMSKeys = map[string]KMSKey{}
-	for _, arn := range []string{s.Outputs.EBSKMSKeyARN, s.Outputs.LogsKMSKeyARN} {
+	for _, arn := range []string{s.Outputs.EBSKMSKeyARN, s.Outputs.LogsKMSKeyARN, s.Outputs.DataKMSKeyARN, s.Outputs.SNSKMSKeyARN} {
 		if arn == "" {
 			continue
 		}

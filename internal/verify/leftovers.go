@@ -8,6 +8,9 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -15,15 +18,24 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
 	kmstypes "github.com/aws/aws-sdk-go-v2/service/kms/types"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/secretsmanager"
+	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"github.com/aws/aws-sdk-go-v2/service/wafv2"
 )
 
 // EnvironmentTag is the tag key every resource of a stack carries with the environment name as its value.
 const EnvironmentTag = "Environment"
 
-// Leftovers lists what still carries Environment=<environment> in cfg's region (and in IAM), read-only, as
-// sorted "type id" strings. After a destroy the list should be empty. Resources in a terminal state (NAT
-// gateways and endpoints deleted, instances terminated, KMS keys pending deletion or disabled) are not
-// leftovers.
+// Leftovers lists what still carries Environment=<environment> in cfg's region (and in IAM, S3, CloudFront,
+// Route 53 and CLOUDFRONT-scope WAF), read-only, as sorted "type id" strings. Where a service's list does not
+// carry tags cheaply, the stack's naming is used instead: CloudWatch alarms and dashboards, WAF web ACLs and
+// backup plans named "ec2stack-<env>...", SSM parameters under "/ec2stack-<env>/". After a destroy the list
+// should be empty. Resources in a terminal state (NAT gateways and endpoints deleted, instances terminated, KMS
+// keys pending deletion or disabled, secrets scheduled for deletion) are not leftovers.
 func Leftovers(ctx context.Context, cfg aws.Config, environment string) ([]string, error) {
 	if environment == "" {
 		return nil, fmt.Errorf("leftovers: environment is empty")
@@ -36,6 +48,19 @@ func Leftovers(ctx context.Context, cfg aws.Config, environment string) ([]strin
 		logs: cloudwatchlogs.NewFromConfig(cfg),
 		iam:  iam.NewFromConfig(cfg),
 		kms:  kms.NewFromConfig(cfg),
+
+		region:    cfg.Region,
+		rds:       rds.NewFromConfig(cfg),
+		sns:       sns.NewFromConfig(cfg),
+		cw:        newCloudWatch(cfg),
+		backup:    backup.NewFromConfig(cfg),
+		s3:        newS3(cfg),
+		cf:        cloudfront.NewFromConfig(cfg),
+		waf:       wafv2.NewFromConfig(cfg),
+		wafGlobal: wafv2.NewFromConfig(usEast1(cfg)),
+		r53:       route53.NewFromConfig(cfg),
+		ssm:       ssm.NewFromConfig(cfg),
+		secrets:   secretsmanager.NewFromConfig(cfg),
 	}
 	for _, step := range []struct {
 		name string
@@ -47,6 +72,16 @@ func Leftovers(ctx context.Context, cfg aws.Config, environment string) ([]strin
 		{"log groups", l.logGroups},
 		{"iam", l.iamResources},
 		{"kms keys", l.kmsKeys},
+		{"rds", l.rdsResources},
+		{"sns topics", l.topics},
+		{"cloudwatch", l.cloudwatch},
+		{"backup", l.backupResources},
+		{"s3 buckets", l.buckets},
+		{"cloudfront distributions", l.distributions},
+		{"waf web acls", l.webACLs},
+		{"route 53 zones", l.hostedZones},
+		{"ssm parameters", l.parameters},
+		{"secrets", l.secretList},
 	} {
 		if err := step.run(ctx); err != nil {
 			return nil, fmt.Errorf("leftovers of %s: %s: %w", environment, step.name, err)
@@ -65,6 +100,19 @@ type leftovers struct {
 	logs  *cloudwatchlogs.Client
 	iam   *iam.Client
 	kms   *kms.Client
+
+	region    string
+	rds       *rds.Client
+	sns       *sns.Client
+	cw        *cloudwatch.Client
+	backup    *backup.Client
+	s3        *s3.Client
+	cf        *cloudfront.Client
+	waf       *wafv2.Client
+	wafGlobal *wafv2.Client
+	r53       *route53.Client
+	ssm       *ssm.Client
+	secrets   *secretsmanager.Client
 }
 
 func (l *leftovers) add(kind, id string) { l.found = append(l.found, kind+" "+id) }

@@ -64,6 +64,29 @@ type Outputs struct {
 	ASGMinSize         int    `output:"asg_min_size"`
 	ASGMaxSize         int    `output:"asg_max_size"`
 	ASGDesiredCapacity int    `output:"asg_desired_capacity"`
+
+	// The outputs below name optional features; each is empty (null) when the feature is off in the environment.
+
+	DatabaseInstanceID string `output:"database_instance_id"`
+	DatabaseReplicaID  string `output:"database_replica_id"`
+	DataKMSKeyARN      string `output:"data_kms_key_arn"` // database, its secret and the backup vault
+	SNSKMSKeyARN       string `output:"sns_kms_key_arn"`
+
+	SNSTopicARN   string            `output:"sns_topic_arn"`
+	AlarmNames    map[string]string `output:"alarm_names"` // key -> CloudWatch alarm name
+	DashboardName string            `output:"dashboard_name"`
+
+	BackupVaultName string `output:"backup_vault_name"`
+	BackupPlanID    string `output:"backup_plan_id"`
+
+	ALBLogsBucket        string `output:"alb_logs_bucket"`
+	CloudFrontLogsBucket string `output:"cloudfront_logs_bucket"`
+
+	CloudFrontDistributionID string `output:"cloudfront_distribution_id"`
+	CloudFrontWebACLARN      string `output:"cloudfront_web_acl_arn"`
+	RegionalWebACLARN        string `output:"regional_web_acl_arn"`
+	HostedZoneID             string `output:"hosted_zone_id"`
+	FQDN                     string `output:"fqdn"`
 }
 
 // DecodeOutputsJSON decodes the bytes printed by `terraform output -json`.

@@ -23,6 +23,22 @@ type Snapshot struct {
 
 	LogGroup *LogGroup         // the flow log group
 	KMSKeys  map[string]KMSKey // keyed by the key ARN as reported in the outputs
+
+	Database        *DBInstance // the primary (database_instance_id)
+	DatabaseReplica *DBInstance // the read replica (database_replica_id)
+
+	BackupVault *BackupVault
+	BackupPlan  *BackupPlan
+
+	Topic     *Topic           // the alerts topic
+	Alarms    map[string]Alarm // keyed by alarm name; only the alarms named in alarm_names
+	Dashboard *Dashboard
+
+	Buckets map[string]Bucket // the log buckets named in the outputs, keyed by bucket name
+
+	Distribution *Distribution
+	WebACLs      map[string]WebACL // keyed by the ARN as reported in the outputs
+	HostedZone   *HostedZone
 }
 
 // VPC is one VPC and its DNS attributes.
@@ -194,6 +210,16 @@ type AutoScalingGroup struct {
 	LaunchTemplateVersion  string
 	MixedInstances         bool
 	Tags                   []ASGTag
+	ScheduledActions       []ScheduledAction
+}
+
+// ScheduledAction is a scheduled action of the Auto Scaling group.
+type ScheduledAction struct {
+	Name            string
+	Recurrence      string // cron expression; "" for a one-off action
+	MinSize         *int32
+	MaxSize         *int32
+	DesiredCapacity *int32
 }
 
 // ASGTag is a tag of an Auto Scaling group.
@@ -213,6 +239,9 @@ type LoadBalancer struct {
 	SecurityGroupIDs []string
 	Attributes       map[string]string
 	Listeners        []Listener
+	// WebACLARN is the regional WAF web ACL associated with it ("" none); read only when the outputs name a
+	// regional web ACL.
+	WebACLARN string
 }
 
 // Listener is one ALB listener.
@@ -262,4 +291,184 @@ type KMSKey struct {
 	State           string
 	Manager         string
 	RotationEnabled bool
+}
+
+// DBInstance is an RDS DB instance.
+type DBInstance struct {
+	ID                        string
+	ARN                       string
+	Status                    string
+	Engine                    string
+	EngineVersion             string
+	StorageEncrypted          bool
+	KMSKeyID                  string
+	PubliclyAccessible        bool
+	SecurityGroupIDs          []string
+	SubnetGroupName           string
+	SubnetIDs                 []string // of its DB subnet group
+	IAMAuthentication         bool
+	CopyTagsToSnapshot        bool
+	AutoMinorVersionUpgrade   bool
+	BackupRetentionPeriod     int32
+	MultiAZ                   bool
+	DeletionProtection        bool
+	MasterUserSecretARN       string // "" = no RDS-managed master password
+	MasterUserSecretKMSKeyID  string
+	LogExports                []string // EnabledCloudwatchLogsExports
+	PerformanceInsights       bool
+	PerformanceInsightsKMSKey string
+	MonitoringInterval        int32
+	MonitoringRoleARN         string
+	ReplicaSourceID           string // ReadReplicaSourceDBInstanceIdentifier (an identifier or ARN); "" for a primary
+	Tags                      map[string]string
+}
+
+// BackupVault is an AWS Backup vault.
+type BackupVault struct {
+	Name             string
+	ARN              string
+	EncryptionKeyARN string
+}
+
+// BackupPlan is an AWS Backup plan with its rules.
+type BackupPlan struct {
+	ID    string
+	Name  string
+	Rules []BackupRule
+}
+
+// BackupRule is one rule of a backup plan.
+type BackupRule struct {
+	Name            string
+	Schedule        string
+	TargetVault     string
+	DeleteAfterDays int64 // 0 = kept forever
+}
+
+// Topic is an SNS topic with the attributes the checks read.
+type Topic struct {
+	ARN            string
+	KMSMasterKeyID string // as set on the topic: key id, key ARN or alias
+	KMSKeyARN      string // KMSMasterKeyID resolved through KMS ("" when it could not be resolved)
+	Policy         string // the topic policy JSON
+}
+
+// Alarm is a CloudWatch metric or composite alarm.
+type Alarm struct {
+	Name           string
+	ActionsEnabled bool
+	AlarmActions   []string
+	OKActions      []string
+}
+
+// Dashboard is a CloudWatch dashboard.
+type Dashboard struct {
+	Name string
+	ARN  string
+}
+
+// Bucket is an S3 bucket with its hardening settings.
+type Bucket struct {
+	Name                  string
+	BlockPublicACLs       bool
+	IgnorePublicACLs      bool
+	BlockPublicPolicy     bool
+	RestrictPublicBuckets bool
+	Versioning            string   // Enabled | Suspended | "" (never enabled)
+	Encryption            []string // default encryption algorithms (AES256, aws:kms, ...); empty = none
+	Lifecycle             []LifecycleRule
+	Policy                string // the bucket policy JSON; "" = none
+}
+
+// LifecycleRule is one S3 lifecycle rule.
+type LifecycleRule struct {
+	ID                        string
+	Enabled                   bool
+	AbortIncompleteUploadDays int32 // 0 = no AbortIncompleteMultipartUpload
+}
+
+// Distribution is a CloudFront distribution.
+type Distribution struct {
+	ID             string
+	ARN            string
+	DomainName     string
+	Enabled        bool
+	Aliases        []string
+	WebACLID       string // WAFv2 web ACL ARN
+	LoggingEnabled bool
+	LoggingBucket  string          // bucket domain name, e.g. logs.s3.amazonaws.com
+	Behaviors      []CacheBehavior // the default behaviour first (PathPattern "")
+	Origins        []Origin
+	Certificate    ViewerCertificate
+	// ResponseHeadersPolicies are the response headers policies the behaviours use, keyed by policy ID; a
+	// policy that could not be read is absent.
+	ResponseHeadersPolicies map[string]ResponseHeadersPolicy
+}
+
+// CacheBehavior is a cache behaviour of a distribution.
+type CacheBehavior struct {
+	PathPattern             string // "" for the default behaviour
+	TargetOriginID          string
+	ViewerProtocolPolicy    string // allow-all | redirect-to-https | https-only
+	ResponseHeadersPolicyID string
+}
+
+// Origin is an origin of a distribution.
+type Origin struct {
+	ID                   string
+	DomainName           string
+	Custom               bool   // false for S3 origins
+	OriginProtocolPolicy string // http-only | match-viewer | https-only (custom origins)
+	SSLProtocols         []string
+}
+
+// ViewerCertificate is the certificate a distribution presents to viewers.
+type ViewerCertificate struct {
+	CloudFrontDefault      bool
+	ACMCertificateARN      string
+	SSLSupportMethod       string // sni-only | vip | static-ip
+	MinimumProtocolVersion string
+}
+
+// ResponseHeadersPolicy is a CloudFront response headers policy (only what the checks read).
+type ResponseHeadersPolicy struct {
+	ID                      string
+	Name                    string
+	StrictTransportSecurity bool
+	HSTSMaxAgeSeconds       int32
+}
+
+// WebACL is a WAFv2 web ACL and its rules.
+type WebACL struct {
+	ARN           string
+	Name          string
+	Scope         string // CLOUDFRONT | REGIONAL
+	DefaultAction string // allow | block
+	Rules         []WAFRule
+}
+
+// WAFRule is one rule of a web ACL.
+type WAFRule struct {
+	Name          string
+	Priority      int32
+	ManagedGroup  string // "<vendor>/<name>" of a managed rule group statement; "" otherwise
+	OverrideNone  bool   // OverrideAction none (the rule group's own actions apply)
+	RateBased     bool
+	RateLimit     int64
+	ActionBlocked bool // Action block (rules that are not rule groups)
+}
+
+// HostedZone is a Route 53 hosted zone with the records for the stack's name.
+type HostedZone struct {
+	ID      string // without the /hostedzone/ prefix
+	Name    string
+	Records []DNSRecord // the records whose name is the fqdn output
+}
+
+// DNSRecord is a Route 53 record set.
+type DNSRecord struct {
+	Name         string // without the trailing dot
+	Type         string
+	AliasDNSName string // without the trailing dot; "" when not an alias
+	AliasZoneID  string
 }

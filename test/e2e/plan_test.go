@@ -2,7 +2,9 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	tfjson "github.com/hashicorp/terraform-json"
@@ -13,7 +15,7 @@ import (
 
 // planWithRealSettings plans an environment root with emulator_mode = false (what AWS gets), using moto only
 // to answer the data sources, and returns the plan JSON. It covers what the emulator switch changes.
-func planWithRealSettings(t *testing.T, envName string) *tfjson.Plan {
+func planWithRealSettings(t *testing.T, envName string, vars map[string]string) *tfjson.Plan {
 	t.Helper()
 	tool := requireTerraform(t)
 	moto := startMoto(t)
@@ -26,10 +28,11 @@ func planWithRealSettings(t *testing.T, envName string) *tfjson.Plan {
 	if err := moto.EnsureStateBucket(ctx, emulator.StateBucket, region); err != nil {
 		t.Fatal(err)
 	}
+	vars["emulator_mode"] = "false"
 	r, err := terraform.New(terraform.Options{
 		Tool: tool, Home: home, Root: filepath.Join(repoRoot(t), "terraform", "envs", envName),
 		Target: "real-settings", Env: envName, CLIConfig: rc, ExtraEnv: moto.Env(region),
-		Vars: map[string]string{"emulator_mode": "false"},
+		Vars: vars,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -61,39 +64,156 @@ func planned(t *testing.T, plan *tfjson.Plan, address string) map[string]any {
 	return nil
 }
 
-// TestPlanWithRealSettings proves, on the plan AWS would get, the values the emulator switch replaces and the
-// per-environment values the emulator run cannot show.
+// absent fails the test when any planned resource's address starts with prefix.
+func absent(t *testing.T, plan *tfjson.Plan, prefix string) {
+	t.Helper()
+	for _, rc := range plan.ResourceChanges {
+		if strings.HasPrefix(rc.Address, prefix) {
+			t.Errorf("%s is planned, want nothing under %s in this environment", rc.Address, prefix)
+		}
+	}
+}
+
+// dig walks nested plan values: string keys index objects, ints index lists. nil when the path is missing.
+func dig(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
+
+// providerOf is the provider configuration key of a resource in the stack's edge module (e.g. "aws.us_east_1").
+func providerOf(plan *tfjson.Plan, module, resource string) string {
+	stack := plan.Config.RootModule.ModuleCalls["stack"].Module
+	for _, r := range stack.ModuleCalls[module].Module.Resources {
+		if r.Address == resource {
+			return r.ProviderConfigKey
+		}
+	}
+	return ""
+}
+
+// TestPlanWithRealSettings proves, on the plan AWS would get (emulator_mode = false), every value the emulator
+// switch replaces and every feature it switches off, per environment.
 func TestPlanWithRealSettings(t *testing.T) {
+	const m = "module.stack.module."
 	for _, tc := range []struct {
-		env                string
-		spot, deletionProt bool
+		env, domain              string
+		spot, prod, backup, edge bool
 	}{
 		{env: "dev", spot: true},
-		{env: "staging"},
-		{env: "prod", deletionProt: true},
+		{env: "staging", domain: "staging.example.com", backup: true, edge: true},
+		{env: "prod", domain: "app.example.com", prod: true, backup: true, edge: true},
 	} {
 		t.Run(tc.env, func(t *testing.T) {
 			t.Parallel()
-			plan := planWithRealSettings(t, tc.env)
+			plan := planWithRealSettings(t, tc.env, map[string]string{"domain_name": tc.domain})
+			name := "ec2stack-" + tc.env
 
-			asg := planned(t, plan, "module.stack.module.compute.aws_autoscaling_group.this")
+			// Compute: capacity wait, Spot only in dev, ALB deletion protection in prod.
+			asg := planned(t, plan, m+"compute.aws_autoscaling_group.this")
 			if got := asg["wait_for_capacity_timeout"]; got != "10m" {
 				t.Errorf("ASG wait_for_capacity_timeout = %v, want 10m (terraform waits for healthy capacity on AWS)", got)
 			}
-			policies, _ := asg["mixed_instances_policy"].([]any)
-			if got := len(policies) == 1; got != tc.spot {
-				t.Fatalf("%s ASG has %d mixed_instances_policy blocks; spot wanted: %v", tc.env, len(policies), tc.spot)
+			if got := dig(asg, "mixed_instances_policy", 0, "instances_distribution", 0, "on_demand_percentage_above_base_capacity"); (got == float64(0)) != tc.spot {
+				t.Errorf("%s on-demand percentage above base = %v; all Spot wanted: %v", tc.env, got, tc.spot)
 			}
-			if tc.spot {
-				dist := policies[0].(map[string]any)["instances_distribution"].([]any)[0].(map[string]any)
-				if dist["on_demand_percentage_above_base_capacity"] != float64(0) || dist["on_demand_base_capacity"] != float64(0) {
-					t.Errorf("%s instances_distribution = %v, want all capacity on Spot", tc.env, dist)
+			if got := planned(t, plan, m+"compute.aws_lb.this")["enable_deletion_protection"]; got != tc.prod {
+				t.Errorf("ALB enable_deletion_protection = %v, want %v", got, tc.prod)
+			}
+
+			// Database: TLS-only parameter group, Performance Insights and enhanced monitoring (moto returns none
+			// of them), Multi-AZ and deletion protection in prod.
+			db := planned(t, plan, m+"database[0].aws_db_instance.this")
+			for attr, want := range map[string]any{
+				"performance_insights_enabled": true, "monitoring_interval": float64(60), "storage_encrypted": true,
+				"multi_az": tc.prod, "deletion_protection": tc.prod, "publicly_accessible": false,
+			} {
+				if db[attr] != want {
+					t.Errorf("RDS %s = %v, want %v", attr, db[attr], want)
+				}
+			}
+			params, _ := planned(t, plan, m+"database[0].aws_db_parameter_group.this")["parameter"].([]any)
+			if len(params) != 1 || dig(params[0], "name") != "rds.force_ssl" || dig(params[0], "value") != "1" {
+				t.Errorf("RDS parameter group parameters = %v, want rds.force_ssl = 1", params)
+			}
+
+			// Monitoring: the composite alarm and ASG notifications only in prod (on call).
+			if tc.prod {
+				planned(t, plan, m+"monitoring.aws_cloudwatch_composite_alarm.service_down[0]")
+				planned(t, plan, m+"monitoring.aws_autoscaling_notification.this[0]")
+			} else {
+				absent(t, plan, m+"monitoring.aws_cloudwatch_composite_alarm")
+				absent(t, plan, m+"monitoring.aws_autoscaling_notification")
+			}
+
+			// Backup: selection by the environment's tags; DLM snapshots of exactly the volumes the ASG tags;
+			// encrypted cross-region copies in prod; nothing in dev.
+			if !tc.backup {
+				absent(t, plan, m+"backup")
+			} else {
+				sel := planned(t, plan, m+"backup[0].aws_backup_selection.this[0]")
+				conditions := fmt.Sprint(dig(sel, "condition", 0, "string_equals"))
+				for _, want := range []string{"aws:ResourceTag/Environment " + tc.env, "aws:ResourceTag/Project ec2stack"} {
+					if !strings.Contains(conditions, want) {
+						t.Errorf("backup selection conditions %s lack %q", conditions, want)
+					}
+				}
+				dlm := planned(t, plan, m+"backup[0].aws_dlm_lifecycle_policy.ebs[0]")
+				targets, _ := dig(dlm, "policy_details", 0, "target_tags").(map[string]any)
+				volumeTags := map[string]any{}
+				for _, spec := range planned(t, plan, m+"compute.aws_launch_template.this")["tag_specifications"].([]any) {
+					if dig(spec, "resource_type") == "volume" {
+						volumeTags, _ = dig(spec, "tags").(map[string]any)
+					}
+				}
+				if len(targets) != 1 || targets["Name"] != name || volumeTags["Name"] != name {
+					t.Errorf("DLM target tags %v must be the volumes' Name tag (launch template puts %v)", targets, volumeTags)
+				}
+				if got := dig(dlm, "policy_details", 0, "schedule", 0, "retain_rule", 0, "count"); got != float64(7) {
+					t.Errorf("DLM retains %v snapshots, want 7", got)
+				}
+				copyRule := dig(dlm, "policy_details", 0, "schedule", 0, "cross_region_copy_rule", 0)
+				if (copyRule != nil) != tc.prod || (copyRule != nil && dig(copyRule, "encrypted") != true) {
+					t.Errorf("DLM cross-region copy = %v; wanted (encrypted) in prod only", copyRule)
 				}
 			}
 
-			alb := planned(t, plan, "module.stack.module.compute.aws_lb.this")
-			if got := alb["enable_deletion_protection"]; got != tc.deletionProt {
-				t.Errorf("%s ALB enable_deletion_protection = %v, want %v", tc.env, got, tc.deletionProt)
+			// Edge: the custom response-headers policy with HSTS (moto has no API for it), the custom certificate
+			// with TLSv1.2_2021, no forwarded_values, and the CLOUDFRONT web ACL in us-east-1.
+			if !tc.edge {
+				absent(t, plan, m+"edge")
+				return
+			}
+			headers := planned(t, plan, m+"edge.aws_cloudfront_response_headers_policy.this[0]")
+			if got := dig(headers, "security_headers_config", 0, "strict_transport_security", 0, "access_control_max_age_sec"); got != float64(31536000) {
+				t.Errorf("HSTS max-age = %v, want 31536000", got)
+			}
+			cf := planned(t, plan, m+"edge.aws_cloudfront_distribution.this[0]")
+			for path, want := range map[string]any{
+				"minimum_protocol_version": "TLSv1.2_2021", "ssl_support_method": "sni-only", "cloudfront_default_certificate": false,
+			} {
+				if got := dig(cf, "viewer_certificate", 0, path); got != want {
+					t.Errorf("CloudFront viewer_certificate.%s = %v, want %v", path, got, want)
+				}
+			}
+			if got := dig(cf, "default_cache_behavior", 0, "forwarded_values"); got != nil && len(got.([]any)) > 0 {
+				t.Errorf("CloudFront sends forwarded_values %v next to a cache policy (AWS rejects that)", got)
+			}
+			for _, r := range []string{"aws_wafv2_web_acl.cloudfront", "aws_acm_certificate.cloudfront"} {
+				if got := providerOf(plan, "edge", r); !strings.HasSuffix(got, "aws.us_east_1") {
+					t.Errorf("%s is configured with provider %q, want aws.us_east_1", r, got)
+				}
 			}
 		})
 	}

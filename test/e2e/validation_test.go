@@ -43,6 +43,12 @@ func TestStackInputValidation(t *testing.T) {
 		{"malformed ssh cidr", "ssh_authorized_cidrs", `["203.0.113.0/33"]`, `ssh_authorized_cidrs must hold IPv4 network addresses in CIDR notation`},
 		{"unknown nat mode", "nat_gateway_mode", "none", `nat_gateway_mode must be "single" or "per_az"; got "none".`},
 		{"unknown operating system", "operating_system", "windows", `operating_system must be "al2023" or "ubuntu-22.04"; got "windows".`},
+		{"invalid database class", "database", `{instance_class = "t3.micro"}`, `instance_class must look like db.<family>.<size>, e.g. db.t3.micro; got "t3.micro".`},
+		{"database backups too short", "database", `{backup_retention_days = 0}`, `backup_retention_days must be a whole number from 1 to 35; got 0.`},
+		{"multi-az without a week of backups", "database", `{multi_az = true, backup_retention_days = 3}`, `backup_retention_days must be at least 7 when multi_az is true; got 3.`},
+		{"aws backup retention too short", "backup_retention_days", "3", `retention_days must be a whole number from 7 to 35000; got 3.`},
+		{"malformed alarm email", "alarm_emails", `["ops-at-example.com"]`, `alarm_emails must hold email addresses such as ops@example.com; got [ops-at-example.com].`},
+		{"off-hours sizes out of order", "off_hours_schedule", `{min_size = 2, desired = 1, max_size = 1}`, `off_hours_schedule needs min_size <= desired <= max_size; got 2 <= 1 <= 1.`},
 	}
 
 	// One initialised runner per case (own TF_DATA_DIR), all against the same moto.

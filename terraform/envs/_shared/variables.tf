@@ -9,6 +9,29 @@ variable "region" {
   }
 }
 
+variable "dr_region" {
+  description = "Disaster-recovery region for cross-region backup copies; must differ from region."
+  type        = string
+  default     = "us-west-2"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", var.dr_region)) && var.dr_region != var.region
+    error_message = "dr_region must be an AWS region name other than region (${var.region}); got \"${var.dr_region}\"."
+  }
+}
+
+variable "domain_name" {
+  description = "Public name of the application, e.g. app.example.com (a hosted zone for it is created; delegate it with the hosted zone's name servers). \"\" = no DNS, no custom certificates, plain HTTP on the ALB; CloudFront uses its default certificate."
+  type        = string
+  default     = ""
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the environment's alert topic."
+  type        = list(string)
+  default     = []
+}
+
 variable "ssh_authorized_cidrs" {
   description = "CIDRs allowed to SSH to the instances (empty = no SSH rule; 0.0.0.0/0 is rejected). Not used in prod."
   type        = list(string)

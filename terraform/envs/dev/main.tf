@@ -1,4 +1,4 @@
-# dev: the development environment: cheap, Spot, SSH from a configurable list.
+# dev: the development environment: cheap, Spot, SSH from a configurable list, no backups, no edge.
 # Values only: `diff` against another environment's main.tf shows every difference.
 locals {
   environment = "dev"
@@ -12,6 +12,11 @@ locals {
 
 module "stack" {
   source = "../../modules/stack"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+    aws.dr        = aws.dr
+  }
 
   environment   = local.environment
   tags          = local.tags
@@ -36,4 +41,28 @@ module "stack" {
   spot_instance_types        = ["t3a.small"]
   enable_detailed_monitoring = false
   enable_deletion_protection = false
+  off_hours_schedule         = { time_zone = "UTC" }
+
+  # Database
+  database = {
+    instance_class        = "db.t3.micro"
+    multi_az              = false
+    deletion_protection   = false
+    backup_retention_days = 7
+  }
+
+  # Edge
+  domain_name       = ""
+  enable_cloudfront = false
+  enable_waf        = false
+
+  # Monitoring
+  alarm_emails     = var.alarm_emails
+  enable_on_call   = false
+  alarm_thresholds = { cpu_warning = 80, cpu_critical = 95 }
+
+  # Backup
+  enable_backup              = false
+  backup_retention_days      = 7
+  enable_cross_region_backup = false
 }

@@ -1,4 +1,4 @@
-# prod: 3 AZs, NAT per AZ, no SSH at all (SSM Session Manager only), deletion protection.
+# prod: 3 AZs, NAT per AZ, no SSH at all (SSM Session Manager only), Multi-AZ RDS, deletion protection, backups 30 days.
 # Values only: `diff` against another environment's main.tf shows every difference.
 locals {
   environment = "prod"
@@ -12,6 +12,11 @@ locals {
 
 module "stack" {
   source = "../../modules/stack"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+    aws.dr        = aws.dr
+  }
 
   environment   = local.environment
   tags          = local.tags
@@ -36,4 +41,28 @@ module "stack" {
   spot_instance_types        = []
   enable_detailed_monitoring = true
   enable_deletion_protection = true
+  off_hours_schedule         = null
+
+  # Database
+  database = {
+    instance_class        = "db.t3.medium"
+    multi_az              = true
+    deletion_protection   = true
+    backup_retention_days = 30
+  }
+
+  # Edge
+  domain_name       = var.domain_name
+  enable_cloudfront = true
+  enable_waf        = true
+
+  # Monitoring
+  alarm_emails     = var.alarm_emails
+  enable_on_call   = true
+  alarm_thresholds = { cpu_warning = 60, cpu_critical = 80 }
+
+  # Backup
+  enable_backup              = true
+  backup_retention_days      = 30
+  enable_cross_region_backup = true
 }

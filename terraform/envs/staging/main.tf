@@ -1,4 +1,4 @@
-# staging: production-like, on-demand, SSH only from the corporate CIDRs given.
+# staging: production-like, on-demand, SSH only from the corporate CIDRs given, backups 14 days.
 # Values only: `diff` against another environment's main.tf shows every difference.
 locals {
   environment = "staging"
@@ -12,6 +12,11 @@ locals {
 
 module "stack" {
   source = "../../modules/stack"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+    aws.dr        = aws.dr
+  }
 
   environment   = local.environment
   tags          = local.tags
@@ -36,4 +41,28 @@ module "stack" {
   spot_instance_types        = []
   enable_detailed_monitoring = true
   enable_deletion_protection = false
+  off_hours_schedule         = { time_zone = "UTC" }
+
+  # Database
+  database = {
+    instance_class        = "db.t3.small"
+    multi_az              = false
+    deletion_protection   = false
+    backup_retention_days = 14
+  }
+
+  # Edge
+  domain_name       = var.domain_name
+  enable_cloudfront = true
+  enable_waf        = true
+
+  # Monitoring
+  alarm_emails     = var.alarm_emails
+  enable_on_call   = false
+  alarm_thresholds = { cpu_warning = 70, cpu_critical = 90 }
+
+  # Backup
+  enable_backup              = true
+  backup_retention_days      = 14
+  enable_cross_region_backup = false
 }

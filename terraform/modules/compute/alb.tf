@@ -8,6 +8,15 @@ resource "aws_lb" "this" {
   desync_mitigation_mode     = "defensive"
   # moto honours deletion protection, so the emulator could never destroy prod: off there (the plan test checks it).
   enable_deletion_protection = var.enable_deletion_protection && !var.emulator_mode
+
+  dynamic "access_logs" {
+    for_each = var.access_logs_bucket == "" ? [] : [1]
+    content {
+      bucket  = var.access_logs_bucket
+      prefix  = var.name
+      enabled = true
+    }
+  }
 }
 
 resource "aws_lb_target_group" "this" {
@@ -39,11 +48,11 @@ resource "aws_lb_listener" "http" {
   protocol          = "HTTP"
 
   default_action {
-    type             = var.certificate_arn == "" ? "forward" : "redirect"
-    target_group_arn = var.certificate_arn == "" ? aws_lb_target_group.this.arn : null
+    type             = var.enable_https ? "redirect" : "forward"
+    target_group_arn = var.enable_https ? null : aws_lb_target_group.this.arn
 
     dynamic "redirect" {
-      for_each = var.certificate_arn == "" ? [] : [1]
+      for_each = var.enable_https ? [1] : []
       content {
         port        = "443"
         protocol    = "HTTPS"
@@ -54,7 +63,7 @@ resource "aws_lb_listener" "http" {
 }
 
 resource "aws_lb_listener" "https" {
-  count = var.certificate_arn == "" ? 0 : 1
+  count = var.enable_https ? 1 : 0
 
   load_balancer_arn = aws_lb.this.arn
   port              = 443

@@ -77,3 +77,28 @@ resource "aws_autoscaling_policy" "cpu" {
     target_value = var.cpu_target_utilization
   }
 }
+
+# Cost lever for non-prod: shrink out of hours, restore the normal sizes in the morning.
+resource "aws_autoscaling_schedule" "scale_down" {
+  count = var.off_hours_schedule == null ? 0 : 1
+
+  scheduled_action_name  = "${var.name}-off-hours"
+  autoscaling_group_name = aws_autoscaling_group.this.name
+  recurrence             = var.off_hours_schedule.scale_down_cron
+  time_zone              = var.off_hours_schedule.time_zone
+  min_size               = var.off_hours_schedule.min_size
+  max_size               = var.off_hours_schedule.max_size
+  desired_capacity       = var.off_hours_schedule.desired
+}
+
+resource "aws_autoscaling_schedule" "scale_up" {
+  count = var.off_hours_schedule == null ? 0 : 1
+
+  scheduled_action_name  = "${var.name}-working-hours"
+  autoscaling_group_name = aws_autoscaling_group.this.name
+  recurrence             = var.off_hours_schedule.scale_up_cron
+  time_zone              = var.off_hours_schedule.time_zone
+  min_size               = var.asg_min_size
+  max_size               = var.asg_max_size
+  desired_capacity       = var.asg_desired_capacity
+}

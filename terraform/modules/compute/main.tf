@@ -47,10 +47,10 @@ resource "aws_launch_template" "this" {
   update_default_version = true
 
   user_data = base64encode(templatefile("${path.module}/user_data.sh.tftpl", {
-    operating_system = var.operating_system
-    app_port         = var.app_port
-    health_path      = var.health_check.path
-    log_group_names  = var.log_group_names
+    operating_system       = var.operating_system
+    app_port               = var.app_port
+    health_path            = var.health_check.path
+    agent_config_parameter = var.cloudwatch_agent_config_parameter
   }))
 
   iam_instance_profile {

@@ -27,3 +27,23 @@ output "target_group_arn" {
   description = "ARN of the instances' target group."
   value       = aws_lb_target_group.this.arn
 }
+
+output "alb_arn_suffix" {
+  description = "ARN suffix of the load balancer (CloudWatch dimension)."
+  value       = aws_lb.this.arn_suffix
+}
+
+output "alb_zone_id" {
+  description = "Route 53 zone ID of the load balancer (for alias records)."
+  value       = aws_lb.this.zone_id
+}
+
+output "target_group_arn_suffix" {
+  description = "ARN suffix of the target group (CloudWatch dimension)."
+  value       = aws_lb_target_group.this.arn_suffix
+}
+
+output "volume_tags" {
+  description = "Tags the Auto Scaling group's launch template puts on every EBS volume (DLM targets them)."
+  value       = local.asg_tags
+}

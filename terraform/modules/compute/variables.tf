@@ -189,8 +189,14 @@ variable "health_check" {
   }
 }
 
+variable "enable_https" {
+  description = "Serve HTTPS on 443 with certificate_arn and make 80 redirect to it. false: plain HTTP on port 80, acceptable only while there is no certificate (e.g. dev without a domain). A bool of its own so the listener set is known at plan time even when the certificate is created in the same run."
+  type        = bool
+  default     = false
+}
+
 variable "certificate_arn" {
-  description = "ACM certificate for the HTTPS listener. Empty: plain HTTP on port 80 (acceptable only while there is no certificate, e.g. dev without a domain)."
+  description = "ACM certificate of the HTTPS listener (with enable_https)."
   type        = string
   default     = ""
 
@@ -200,19 +206,53 @@ variable "certificate_arn" {
   }
 }
 
+variable "access_logs_bucket" {
+  description = "S3 bucket for the ALB access logs; empty disables them."
+  type        = string
+  default     = ""
+}
+
 variable "enable_deletion_protection" {
   description = "Protect the load balancer from deletion (prod)."
   type        = bool
   default     = false
 }
 
-variable "log_group_names" {
-  description = "Log groups the CloudWatch agent ships to, keyed system, security, application."
-  type        = map(string)
+variable "cloudwatch_agent_config_parameter" {
+  description = "SSM parameter holding the CloudWatch agent configuration the instances load at boot."
+  type        = string
 }
 
 variable "emulator_mode" {
   description = "Set only by the emulator target: adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
   type        = bool
   default     = false
+}
+
+variable "off_hours_schedule" {
+  description = "Scale the group down out of hours (cost lever for non-prod): cron recurrences in time_zone for scale-down and scale-up, and the sizes to use off hours. null = always on."
+  type = object({
+    time_zone       = optional(string, "UTC")
+    scale_down_cron = optional(string, "0 20 * * MON-FRI")
+    scale_up_cron   = optional(string, "0 7 * * MON-FRI")
+    min_size        = optional(number, 0)
+    max_size        = optional(number, 1)
+    desired         = optional(number, 0)
+  })
+  default = null
+
+  validation {
+    condition     = var.off_hours_schedule == null || try(can(regex("^([^ ]+ ){4}[^ ]+$", var.off_hours_schedule.scale_down_cron)) && can(regex("^([^ ]+ ){4}[^ ]+$", var.off_hours_schedule.scale_up_cron)), false)
+    error_message = "off_hours_schedule crons must be five-field cron expressions such as \"0 20 * * MON-FRI\"; got \"${try(var.off_hours_schedule.scale_down_cron, "")}\" and \"${try(var.off_hours_schedule.scale_up_cron, "")}\"."
+  }
+
+  validation {
+    condition     = var.off_hours_schedule == null || try(var.off_hours_schedule.min_size <= var.off_hours_schedule.desired && var.off_hours_schedule.desired <= var.off_hours_schedule.max_size, false)
+    error_message = "off_hours_schedule needs min_size <= desired <= max_size; got ${try(var.off_hours_schedule.min_size, "?")} <= ${try(var.off_hours_schedule.desired, "?")} <= ${try(var.off_hours_schedule.max_size, "?")}."
+  }
+
+  validation {
+    condition     = var.off_hours_schedule == null || try(can(regex("^(UTC|[A-Za-z]+/[A-Za-z_+-]+(/[A-Za-z_+-]+)?)$", var.off_hours_schedule.time_zone)), false)
+    error_message = "off_hours_schedule.time_zone must be UTC or an IANA time zone such as Europe/Berlin; got \"${try(var.off_hours_schedule.time_zone, "")}\"."
+  }
 }

@@ -94,3 +94,115 @@ resource "aws_kms_alias" "logs" {
   name          = "alias/${var.name}-logs"
   target_key_id = aws_kms_key.logs.key_id
 }
+
+# Data at rest of the database tier: RDS storage, Performance Insights and the master-user secret. RDS and
+# Secrets Manager use the key on behalf of principals of this account, so the account statement plus the
+# services' own grants are enough; nothing else may use it.
+data "aws_iam_policy_document" "data_key" {
+  statement {
+    sid       = "AccountAdministration"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "BackupUseOfTheKey"
+    actions   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["backup.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_kms_key" "data" {
+  description             = "${var.name}: RDS storage, Performance Insights, Secrets Manager and AWS Backup"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.data_key.json
+
+  tags = { Name = "${var.name}-data", Purpose = "data" }
+}
+
+resource "aws_kms_alias" "data" {
+  name          = "alias/${var.name}-data"
+  target_key_id = aws_kms_key.data.key_id
+}
+
+# SNS alert topic: CloudWatch alarms and EventBridge rules must be able to publish encrypted messages.
+data "aws_iam_policy_document" "sns_key" {
+  statement {
+    sid       = "AccountAdministration"
+    actions   = ["kms:*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
+    }
+  }
+
+  statement {
+    sid       = "AlarmsAndEventsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+  }
+
+  statement {
+    sid       = "AutoScalingNotificationsPublish"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]
+    }
+  }
+}
+
+resource "aws_kms_key" "sns" {
+  description             = "${var.name}: SNS alert topic"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.sns_key.json
+
+  tags = { Name = "${var.name}-sns", Purpose = "sns" }
+}
+
+resource "aws_kms_alias" "sns" {
+  name          = "alias/${var.name}-sns"
+  target_key_id = aws_kms_key.sns.key_id
+}
+
+# Disaster-recovery region: the key of the DR backup vault and of cross-region EBS snapshot copies.
+resource "aws_kms_key" "dr" {
+  count    = var.enable_dr_key ? 1 : 0
+  provider = aws.dr
+
+  description             = "${var.name}: backup and snapshot copies in the disaster-recovery region"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.data_key.json
+
+  tags = { Name = "${var.name}-dr", Purpose = "dr" }
+}
+
+resource "aws_kms_alias" "dr" {
+  count    = var.enable_dr_key ? 1 : 0
+  provider = aws.dr
+
+  name          = "alias/${var.name}-dr"
+  target_key_id = aws_kms_key.dr[0].key_id
+}

@@ -42,3 +42,18 @@ output "instance_profile_arn" {
   description = "ARN of the instance profile."
   value       = aws_iam_instance_profile.instance.arn
 }
+
+output "data_kms_key_arn" {
+  description = "ARN of the customer-managed key for RDS, Performance Insights, Secrets Manager and AWS Backup."
+  value       = aws_kms_key.data.arn
+}
+
+output "sns_kms_key_arn" {
+  description = "ARN of the customer-managed key for the SNS alert topic."
+  value       = aws_kms_key.sns.arn
+}
+
+output "dr_kms_key_arn" {
+  description = "ARN of the key in the disaster-recovery region (null without cross-region copies)."
+  value       = one(aws_kms_key.dr[*].arn)
+}

@@ -34,22 +34,28 @@ resource "aws_security_group" "endpoints" {
 }
 
 # ALB
-resource "aws_vpc_security_group_ingress_rule" "alb_http" {
+# Clients reach the ALB on 80/443: from CloudFront's origin-facing prefix list only when the edge is on, else
+# from the internet (accepted exception: a public load balancer without CloudFront).
+resource "aws_vpc_security_group_ingress_rule" "alb" {
+  for_each = { http = 80, https = 443 }
+
   security_group_id = aws_security_group.alb.id
-  description       = "HTTP from clients (redirected to HTTPS when a certificate is configured)"
+  description       = var.restrict_alb_to_cloudfront ? "${upper(each.key)} from CloudFront only" : "${upper(each.key)} from clients"
   ip_protocol       = "tcp"
-  from_port         = 80
-  to_port           = 80
-  cidr_ipv4         = "0.0.0.0/0"
+  from_port         = each.value
+  to_port           = each.value
+  cidr_ipv4         = var.restrict_alb_to_cloudfront ? null : "0.0.0.0/0"
+  prefix_list_id    = var.restrict_alb_to_cloudfront ? var.cloudfront_prefix_list_id : null
 }
 
-resource "aws_vpc_security_group_ingress_rule" "alb_https" {
-  security_group_id = aws_security_group.alb.id
-  description       = "HTTPS from clients"
-  ip_protocol       = "tcp"
-  from_port         = 443
-  to_port           = 443
-  cidr_ipv4         = "0.0.0.0/0"
+moved {
+  from = aws_vpc_security_group_ingress_rule.alb_http
+  to   = aws_vpc_security_group_ingress_rule.alb["http"]
+}
+
+moved {
+  from = aws_vpc_security_group_ingress_rule.alb_https
+  to   = aws_vpc_security_group_ingress_rule.alb["https"]
 }
 
 resource "aws_vpc_security_group_egress_rule" "alb_to_app" {

@@ -64,3 +64,21 @@ variable "ssm_parameter_prefix" {
   description = "SSM Parameter Store path the instances may read (e.g. the CloudWatch agent configuration), e.g. /ec2stack-dev."
   type        = string
 }
+
+variable "restrict_alb_to_cloudfront" {
+  description = "Accept traffic on the ALB only from CloudFront's origin-facing prefix list (when the edge is on)."
+  type        = bool
+  default     = false
+}
+
+variable "cloudfront_prefix_list_id" {
+  description = "ID of the com.amazonaws.global.cloudfront.origin-facing managed prefix list (with restrict_alb_to_cloudfront)."
+  type        = string
+  default     = ""
+}
+
+variable "enable_dr_key" {
+  description = "Create a key in the disaster-recovery region (provider aws.dr) for cross-region backup and snapshot copies."
+  type        = bool
+  default     = false
+}

@@ -5,6 +5,8 @@ terraform {
     aws = {
       source  = "registry.terraform.io/hashicorp/aws"
       version = "~> 5.100"
+      # aws.dr: the disaster-recovery region (key for cross-region backup copies). Always passed.
+      configuration_aliases = [aws.dr]
     }
   }
 }

@@ -1,5 +1,4 @@
-# The composition the environment roots call: wires network, security, monitoring and compute together.
-# No resources of its own.
+# The composition the environment roots call: wires the modules together. No resources of its own.
 
 data "aws_availability_zones" "available" {
   state = "available"
@@ -10,9 +9,13 @@ data "aws_availability_zones" "available" {
   }
 }
 
+data "aws_region" "current" {}
+
 locals {
   name               = "${var.project}-${var.environment}"
   availability_zones = slice(sort(data.aws_availability_zones.available.names), 0, var.availability_zone_count)
+  database_port      = var.database.engine == "mysql" ? 3306 : 5432
+  enable_https       = var.domain_name != ""
 }
 
 module "network" {
@@ -26,7 +29,7 @@ module "network" {
   interface_endpoint_services = var.interface_endpoint_services
   endpoints_security_group_id = module.security.endpoints_security_group_id
   app_port                    = var.app_port
-  database_port               = var.database_port
+  database_port               = local.database_port
   ssh_authorized_cidrs        = var.ssh_authorized_cidrs
   flow_log_kms_key_arn        = module.security.logs_kms_key_arn
   flow_log_retention_days     = var.log_retention_days
@@ -34,50 +37,143 @@ module "network" {
 
 module "security" {
   source = "../security"
+  providers = {
+    aws    = aws
+    aws.dr = aws.dr
+  }
 
-  name                     = local.name
-  vpc_id                   = module.network.vpc_id
-  app_port                 = var.app_port
-  database_port            = var.database_port
-  ssh_authorized_cidrs     = var.ssh_authorized_cidrs
-  kms_deletion_window_days = var.kms_deletion_window_days
-  log_group_prefix         = "/${local.name}"
-  ssm_parameter_prefix     = "/${local.name}"
+  name                       = local.name
+  vpc_id                     = module.network.vpc_id
+  app_port                   = var.app_port
+  database_port              = local.database_port
+  ssh_authorized_cidrs       = var.ssh_authorized_cidrs
+  kms_deletion_window_days   = var.kms_deletion_window_days
+  log_group_prefix           = "/${local.name}"
+  ssm_parameter_prefix       = "/${local.name}"
+  restrict_alb_to_cloudfront = var.enable_cloudfront
+  cloudfront_prefix_list_id  = module.edge.cloudfront_prefix_list_id
+  enable_dr_key              = var.enable_backup && var.enable_cross_region_backup
 }
 
-module "monitoring" {
-  source = "../monitoring"
+module "logs" {
+  source = "../logs"
 
-  name               = local.name
-  kms_key_arn        = module.security.logs_kms_key_arn
-  log_retention_days = var.log_retention_days
+  name                   = local.name
+  enable_alb_logs        = true
+  enable_cloudfront_logs = var.enable_cloudfront
+  emulator_mode          = var.emulator_mode
 }
 
 module "compute" {
   source = "../compute"
 
-  name                       = local.name
-  tags                       = var.tags
-  vpc_id                     = module.network.vpc_id
-  public_subnet_ids          = values(module.network.public_subnet_ids)
-  private_subnet_ids         = values(module.network.private_subnet_ids)
-  alb_security_group_id      = module.security.alb_security_group_id
-  app_security_group_id      = module.security.app_security_group_id
-  instance_profile_arn       = module.security.instance_profile_arn
-  ebs_kms_key_arn            = module.security.ebs_kms_key_arn
-  operating_system           = var.operating_system
-  instance_type              = var.instance_type
-  enable_spot                = var.enable_spot
-  spot_instance_types        = var.spot_instance_types
-  enable_detailed_monitoring = var.enable_detailed_monitoring
-  asg_min_size               = var.asg_min_size
-  asg_max_size               = var.asg_max_size
-  asg_desired_capacity       = var.asg_desired_capacity
-  cpu_target_utilization     = var.cpu_target_utilization
-  app_port                   = var.app_port
-  health_check               = var.health_check
-  certificate_arn            = var.certificate_arn
-  enable_deletion_protection = var.enable_deletion_protection
-  log_group_names            = module.monitoring.log_group_names
-  emulator_mode              = var.emulator_mode
+  name                              = local.name
+  tags                              = var.tags
+  vpc_id                            = module.network.vpc_id
+  public_subnet_ids                 = values(module.network.public_subnet_ids)
+  private_subnet_ids                = values(module.network.private_subnet_ids)
+  alb_security_group_id             = module.security.alb_security_group_id
+  app_security_group_id             = module.security.app_security_group_id
+  instance_profile_arn              = module.security.instance_profile_arn
+  ebs_kms_key_arn                   = module.security.ebs_kms_key_arn
+  operating_system                  = var.operating_system
+  instance_type                     = var.instance_type
+  enable_spot                       = var.enable_spot
+  spot_instance_types               = var.spot_instance_types
+  enable_detailed_monitoring        = var.enable_detailed_monitoring
+  asg_min_size                      = var.asg_min_size
+  asg_max_size                      = var.asg_max_size
+  asg_desired_capacity              = var.asg_desired_capacity
+  cpu_target_utilization            = var.cpu_target_utilization
+  off_hours_schedule                = var.off_hours_schedule
+  app_port                          = var.app_port
+  health_check                      = var.health_check
+  enable_https                      = local.enable_https
+  certificate_arn                   = module.edge.alb_certificate_arn
+  access_logs_bucket                = module.logs.alb_logs_bucket
+  enable_deletion_protection        = var.enable_deletion_protection
+  cloudwatch_agent_config_parameter = module.monitoring.cloudwatch_agent_config_parameter
+  emulator_mode                     = var.emulator_mode
+}
+
+module "database" {
+  source = "../database"
+  count  = var.enable_database ? 1 : 0
+
+  name                  = local.name
+  subnet_ids            = values(module.network.database_subnet_ids)
+  security_group_id     = module.security.database_security_group_id
+  kms_key_arn           = module.security.data_kms_key_arn
+  engine                = var.database.engine
+  engine_version        = var.database.engine_version
+  instance_class        = var.database.instance_class
+  allocated_storage_gb  = var.database.allocated_storage_gb
+  multi_az              = var.database.multi_az
+  deletion_protection   = var.database.deletion_protection && !var.emulator_mode
+  backup_retention_days = var.database.backup_retention_days
+  enable_read_replica   = var.database.enable_read_replica
+  emulator_mode         = var.emulator_mode
+}
+
+module "edge" {
+  source = "../edge"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+  }
+
+  name                   = local.name
+  domain_name            = var.domain_name
+  create_hosted_zone     = var.domain_name != "" && var.hosted_zone_id == ""
+  hosted_zone_id         = var.hosted_zone_id
+  alb_arn                = module.compute.alb_arn
+  alb_dns_name           = module.compute.alb_dns_name
+  alb_zone_id            = module.compute.alb_zone_id
+  enable_cloudfront      = var.enable_cloudfront
+  enable_waf             = var.enable_waf
+  cloudfront_logs_bucket = module.logs.cloudfront_logs_bucket == null ? "" : module.logs.cloudfront_logs_bucket
+  waf_log_retention_days = var.log_retention_days
+  logs_kms_key_arn       = module.security.logs_kms_key_arn
+  emulator_mode          = var.emulator_mode
+}
+
+module "monitoring" {
+  source = "../monitoring"
+
+  name                     = local.name
+  environment              = var.environment
+  kms_key_arn              = module.security.logs_kms_key_arn
+  log_retention_days       = var.log_retention_days
+  autoscaling_group_name   = module.compute.autoscaling_group_name
+  alb_arn_suffix           = module.compute.alb_arn_suffix
+  target_group_arn_suffix  = module.compute.target_group_arn_suffix
+  db_instance_id           = one(module.database[*].db_instance_id)
+  nat_gateway_ids          = module.network.nat_gateway_ids
+  sns_kms_key_arn          = module.security.sns_kms_key_arn
+  alarm_emails             = var.alarm_emails
+  enable_alarms            = var.enable_alarms
+  alarm_thresholds         = var.alarm_thresholds
+  enable_composite_alarm   = var.enable_on_call
+  enable_asg_notifications = var.enable_on_call
+  emulator_mode            = var.emulator_mode
+}
+
+module "backup" {
+  source = "../backup"
+  count  = var.enable_backup ? 1 : 0
+  providers = {
+    aws    = aws
+    aws.dr = aws.dr
+  }
+
+  name                     = local.name
+  kms_key_arn              = module.security.data_kms_key_arn
+  retention_days           = var.backup_retention_days
+  selection_tags           = { Project = var.project, Environment = var.environment }
+  enable_cross_region_copy = var.enable_cross_region_backup
+  dr_kms_key_arn           = module.security.dr_kms_key_arn
+  # DLM targets exactly the Name tag the Auto Scaling group puts on its volumes (unique to this environment).
+  ebs_target_tags  = { Name = module.compute.volume_tags["Name"] }
+  ebs_kms_key_arns = [module.security.ebs_kms_key_arn]
+  emulator_mode    = var.emulator_mode
 }

@@ -94,8 +94,8 @@ output "app_port" {
 }
 
 output "database_port" {
-  description = "Database port."
-  value       = var.database_port
+  description = "Database port (from the engine)."
+  value       = local.database_port
 }
 
 output "ssh_authorized_cidrs" {
@@ -169,6 +169,101 @@ output "asg_desired_capacity" {
 }
 
 output "https_enabled" {
-  description = "Whether the ALB serves HTTPS (a certificate ARN was given)."
-  value       = var.certificate_arn != ""
+  description = "Whether the ALB serves HTTPS (a domain, hence a certificate, is configured)."
+  value       = local.enable_https
+}
+
+output "data_kms_key_arn" {
+  description = "Customer-managed key of RDS, Performance Insights, the master secret and AWS Backup."
+  value       = module.security.data_kms_key_arn
+}
+
+output "sns_kms_key_arn" {
+  description = "Customer-managed key of the alert topic."
+  value       = module.security.sns_kms_key_arn
+}
+
+output "database_instance_id" {
+  description = "RDS instance identifier (null without a database)."
+  value       = one(module.database[*].db_instance_id)
+}
+
+output "database_endpoint" {
+  description = "RDS endpoint host:port (null without a database)."
+  value       = one(module.database[*].endpoint)
+}
+
+output "database_replica_id" {
+  description = "Identifier of the read replica (null without one)."
+  value       = var.enable_database && var.database.enable_read_replica ? "${local.name}-db-replica" : null
+}
+
+output "database_master_user_secret_arn" {
+  description = "Secrets Manager secret with the master password (null without a database)."
+  value       = one(module.database[*].master_user_secret_arn)
+}
+
+output "sns_topic_arn" {
+  description = "Alert topic."
+  value       = module.monitoring.sns_topic_arn
+}
+
+output "alarm_names" {
+  description = "CloudWatch alarm names keyed by metric and level."
+  value       = module.monitoring.alarm_names
+}
+
+output "dashboard_name" {
+  description = "CloudWatch dashboard of the environment."
+  value       = module.monitoring.dashboard_name
+}
+
+output "backup_vault_name" {
+  description = "AWS Backup vault (null with backups off)."
+  value       = one(module.backup[*].vault_name)
+}
+
+output "backup_plan_id" {
+  description = "AWS Backup plan (null with backups off)."
+  value       = one(module.backup[*].plan_id)
+}
+
+output "alb_logs_bucket" {
+  description = "S3 bucket of the ALB access logs."
+  value       = module.logs.alb_logs_bucket
+}
+
+output "cloudfront_logs_bucket" {
+  description = "S3 bucket of the CloudFront access logs (null without CloudFront)."
+  value       = module.logs.cloudfront_logs_bucket
+}
+
+output "cloudfront_distribution_id" {
+  description = "CloudFront distribution (null without CloudFront)."
+  value       = module.edge.cloudfront_distribution_id
+}
+
+output "cloudfront_domain_name" {
+  description = "CloudFront domain name (null without CloudFront)."
+  value       = module.edge.cloudfront_domain_name
+}
+
+output "cloudfront_web_acl_arn" {
+  description = "CLOUDFRONT-scope WAF web ACL (null without it)."
+  value       = module.edge.cloudfront_web_acl_arn
+}
+
+output "regional_web_acl_arn" {
+  description = "REGIONAL WAF web ACL on the ALB (null without it)."
+  value       = module.edge.regional_web_acl_arn
+}
+
+output "hosted_zone_id" {
+  description = "Route 53 zone of the domain (null without a domain)."
+  value       = module.edge.zone_id
+}
+
+output "fqdn" {
+  description = "Public name of the application (null without a domain)."
+  value       = module.edge.fqdn
 }

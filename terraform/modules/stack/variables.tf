@@ -66,12 +66,6 @@ variable "app_port" {
   default     = 8080
 }
 
-variable "database_port" {
-  description = "TCP port of the database."
-  type        = number
-  default     = 5432
-}
-
 variable "kms_deletion_window_days" {
   description = "Deletion window of the customer-managed keys."
   type        = number
@@ -137,12 +131,6 @@ variable "health_check" {
   default     = {}
 }
 
-variable "certificate_arn" {
-  description = "ACM certificate ARN for HTTPS on the ALB; empty = plain HTTP on 80."
-  type        = string
-  default     = ""
-}
-
 variable "enable_deletion_protection" {
   description = "Deletion protection on the load balancer."
   type        = bool
@@ -151,6 +139,103 @@ variable "enable_deletion_protection" {
 
 variable "emulator_mode" {
   description = "The emulator switch: adapts what moto cannot run (docs/emulator.md). Never true on AWS."
+  type        = bool
+  default     = false
+}
+
+variable "off_hours_schedule" {
+  description = "Scale the instances down out of hours (non-prod cost lever); null = always on. See the compute module."
+  type        = any
+  default     = null
+}
+
+# Database
+variable "enable_database" {
+  description = "Create the RDS database tier."
+  type        = bool
+  default     = true
+}
+
+variable "database" {
+  description = "RDS settings (see the database module): engine, engine_version, instance_class, allocated_storage_gb, multi_az, deletion_protection, backup_retention_days, enable_read_replica."
+  type = object({
+    engine                = optional(string, "postgres")
+    engine_version        = optional(string)
+    instance_class        = optional(string, "db.t3.micro")
+    allocated_storage_gb  = optional(number, 20)
+    multi_az              = optional(bool, false)
+    deletion_protection   = optional(bool, false)
+    backup_retention_days = optional(number, 7)
+    enable_read_replica   = optional(bool, false)
+  })
+  default = {}
+}
+
+# Edge
+variable "domain_name" {
+  description = "Public name of the application, e.g. app.example.com; \"\" = no DNS records or custom certificates (CloudFront then uses its default certificate)."
+  type        = string
+  default     = ""
+}
+
+variable "hosted_zone_id" {
+  description = "Existing hosted zone for domain_name; \"\" = create one for it."
+  type        = string
+  default     = ""
+}
+
+variable "enable_cloudfront" {
+  description = "Put CloudFront in front of the ALB (the ALB then accepts only CloudFront's origin-facing prefix list)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_waf" {
+  description = "WAFv2 web ACLs on CloudFront and the ALB."
+  type        = bool
+  default     = false
+}
+
+# Monitoring
+variable "enable_alarms" {
+  description = "CloudWatch alarms (warning and critical) wired to the SNS topic."
+  type        = bool
+  default     = true
+}
+
+variable "enable_on_call" {
+  description = "Comprehensive alerting: the composite service-down alarm and Auto Scaling notifications (prod)."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the alert topic."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_thresholds" {
+  description = "Per-environment alarm thresholds (see the monitoring module); {} = its defaults."
+  type        = any
+  default     = {}
+}
+
+# Backup
+variable "enable_backup" {
+  description = "AWS Backup plan (daily, weekly, monthly) and daily EBS snapshots (DLM)."
+  type        = bool
+  default     = false
+}
+
+variable "backup_retention_days" {
+  description = "Retention of the daily backups, in days (weekly and monthly keep longer)."
+  type        = number
+  default     = 7
+}
+
+variable "enable_cross_region_backup" {
+  description = "Copy backups and EBS snapshots to the disaster-recovery region (provider aws.dr)."
   type        = bool
   default     = false
 }

@@ -5,6 +5,8 @@ terraform {
     aws = {
       source  = "registry.terraform.io/hashicorp/aws"
       version = "~> 5.100"
+      # aws.us_east_1: CloudFront's certificate and WAF; aws.dr: the disaster-recovery region for backup copies.
+      configuration_aliases = [aws.us_east_1, aws.dr]
     }
   }
 }

@@ -18,6 +18,16 @@ provider "aws" {
   region = "us-east-1"
 }
 
+provider "aws" {
+  alias  = "us_east_1"
+  region = "us-east-1"
+}
+
+provider "aws" {
+  alias  = "dr"
+  region = "us-west-2"
+}
+
 variable "environment" {
   type    = string
   default = "dev"
@@ -56,11 +66,6 @@ variable "ssh_authorized_cidrs" {
 variable "app_port" {
   type    = number
   default = 8080
-}
-
-variable "database_port" {
-  type    = number
-  default = 5432
 }
 
 variable "kms_deletion_window_days" {
@@ -113,13 +118,33 @@ variable "health_check" {
   default = {}
 }
 
-variable "certificate_arn" {
-  type    = string
-  default = ""
+variable "database" {
+  type    = any
+  default = {}
+}
+
+variable "backup_retention_days" {
+  type    = number
+  default = 7
+}
+
+variable "alarm_emails" {
+  type    = list(string)
+  default = []
+}
+
+variable "off_hours_schedule" {
+  type    = any
+  default = null
 }
 
 module "stack" {
   source = "../../../../terraform/modules/stack"
+  providers = {
+    aws           = aws
+    aws.us_east_1 = aws.us_east_1
+    aws.dr        = aws.dr
+  }
 
   environment                 = var.environment
   vpc_cidr                    = var.vpc_cidr
@@ -129,7 +154,6 @@ module "stack" {
   interface_endpoint_services = var.interface_endpoint_services
   ssh_authorized_cidrs        = var.ssh_authorized_cidrs
   app_port                    = var.app_port
-  database_port               = var.database_port
   kms_deletion_window_days    = var.kms_deletion_window_days
   log_retention_days          = var.log_retention_days
   operating_system            = var.operating_system
@@ -140,7 +164,11 @@ module "stack" {
   asg_desired_capacity        = var.asg_desired_capacity
   cpu_target_utilization      = var.cpu_target_utilization
   health_check                = var.health_check
-  certificate_arn             = var.certificate_arn
+  database                    = var.database
+  enable_backup               = true
+  backup_retention_days       = var.backup_retention_days
+  alarm_emails                = var.alarm_emails
+  off_hours_schedule          = var.off_hours_schedule
   enable_spot                 = true
   enable_detailed_monitoring  = false
   emulator_mode               = true

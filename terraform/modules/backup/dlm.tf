@@ -1,0 +1,102 @@
+# Data Lifecycle Manager: daily snapshots of the volumes the Auto Scaling group tags, copied (encrypted) to the DR
+# region when cross-region copy is on.
+
+resource "aws_iam_role" "dlm" {
+  count = var.enable_ebs_snapshots ? 1 : 0
+
+  name = "${var.name}-dlm"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "dlm.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "dlm" {
+  count = var.enable_ebs_snapshots ? 1 : 0
+
+  role       = aws_iam_role.dlm[0].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"
+}
+
+locals {
+  dlm_kms_key_arns = concat(var.ebs_kms_key_arns, var.enable_cross_region_copy ? [var.dr_kms_key_arn] : [])
+}
+
+# Snapshots of CMK-encrypted volumes, and their encrypted cross-region copies, need these rights on the keys.
+resource "aws_iam_role_policy" "dlm_kms" {
+  count = var.enable_ebs_snapshots && length(local.dlm_kms_key_arns) > 0 ? 1 : 0
+
+  name = "kms"
+  role = aws_iam_role.dlm[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "UseKeys"
+        Effect   = "Allow"
+        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+        Resource = local.dlm_kms_key_arns
+      },
+      {
+        Sid       = "GrantsForAwsResources"
+        Effect    = "Allow"
+        Action    = ["kms:CreateGrant"]
+        Resource  = local.dlm_kms_key_arns
+        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+      },
+    ]
+  })
+}
+
+# moto 5.2.1 has no DLM service: off on the emulator.
+resource "aws_dlm_lifecycle_policy" "ebs" {
+  count = var.enable_ebs_snapshots && !var.emulator_mode ? 1 : 0
+
+  description        = "${var.name} daily EBS snapshots"
+  execution_role_arn = aws_iam_role.dlm[0].arn
+  state              = "ENABLED"
+
+  policy_details {
+    resource_types = ["VOLUME"]
+    target_tags    = var.ebs_target_tags
+
+    schedule {
+      name      = "daily"
+      copy_tags = true
+
+      create_rule {
+        interval      = 24
+        interval_unit = "HOURS"
+        times         = [var.ebs_snapshot_time]
+      }
+
+      retain_rule {
+        count = var.ebs_snapshot_retention_count
+      }
+
+      tags_to_add = { SnapshotCreator = "dlm" }
+
+      dynamic "cross_region_copy_rule" {
+        for_each = var.enable_cross_region_copy ? [data.aws_region.dr.name] : []
+
+        content {
+          target    = cross_region_copy_rule.value
+          encrypted = true
+          cmk_arn   = var.dr_kms_key_arn
+          copy_tags = true
+
+          retain_rule {
+            interval      = var.ebs_snapshot_retention_count
+            interval_unit = "DAYS"
+          }
+        }
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.dlm]
+}

@@ -1,0 +1,121 @@
+# AWS Backup: a CMK-encrypted vault, a daily/weekly/monthly plan selecting resources by tag, an optional DR-region
+# vault every recovery point is copied to; and a DLM policy for daily EBS snapshots of the application volumes.
+
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+data "aws_region" "dr" {
+  provider = aws.dr
+}
+
+locals {
+  partition = data.aws_partition.current.partition
+
+  rules = {
+    daily   = { schedule = var.schedules.daily, delete_after = var.retention_days }
+    weekly  = { schedule = var.schedules.weekly, delete_after = var.weekly_retention_days }
+    monthly = { schedule = var.schedules.monthly, delete_after = var.monthly_retention_days }
+  }
+
+  # force_destroy deletes recovery points first; moto 5.2.1 cannot, and destroy then fails.
+  vault_force_destroy = var.vault_force_destroy && !var.emulator_mode
+}
+
+resource "aws_backup_vault" "this" {
+  name          = "${var.name}-vault"
+  kms_key_arn   = var.kms_key_arn
+  force_destroy = local.vault_force_destroy
+}
+
+resource "aws_backup_vault" "dr" {
+  count    = var.enable_cross_region_copy ? 1 : 0
+  provider = aws.dr
+
+  name          = "${var.name}-dr-vault"
+  kms_key_arn   = var.dr_kms_key_arn
+  force_destroy = local.vault_force_destroy
+
+  lifecycle {
+    precondition {
+      condition     = data.aws_region.dr.name != data.aws_region.current.name
+      error_message = "The aws.dr provider must point at another region than the primary (${data.aws_region.current.name}) for cross-region copies."
+    }
+  }
+}
+
+resource "aws_backup_plan" "this" {
+  name = "${var.name}-plan"
+
+  dynamic "rule" {
+    for_each = local.rules
+
+    content {
+      rule_name         = rule.key
+      target_vault_name = aws_backup_vault.this.name
+      schedule          = rule.value.schedule
+      start_window      = 60
+      completion_window = 360
+
+      lifecycle {
+        delete_after = rule.value.delete_after
+      }
+
+      dynamic "copy_action" {
+        for_each = aws_backup_vault.dr
+
+        content {
+          destination_vault_arn = copy_action.value.arn
+
+          lifecycle {
+            delete_after = rule.value.delete_after
+          }
+        }
+      }
+
+      recovery_point_tags = { BackupRule = rule.key }
+    }
+  }
+}
+
+# Role AWS Backup assumes to back up and restore the selected resources.
+resource "aws_iam_role" "backup" {
+  name = "${var.name}-backup"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "backup.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+    }]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "backup" {
+  for_each = toset(["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"])
+
+  role       = aws_iam_role.backup.name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/${each.key}"
+}
+
+# Every resource carrying all selection_tags (AND). moto 5.2.1 lacks CreateBackupSelection: off on the emulator.
+resource "aws_backup_selection" "this" {
+  count = var.emulator_mode ? 0 : 1
+
+  name         = "${var.name}-by-tag"
+  plan_id      = aws_backup_plan.this.id
+  iam_role_arn = aws_iam_role.backup.arn
+  resources    = ["*"]
+
+  condition {
+    dynamic "string_equals" {
+      for_each = var.selection_tags
+
+      content {
+        key   = "aws:ResourceTag/${string_equals.key}"
+        value = string_equals.value
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy_attachment.backup]
+}
