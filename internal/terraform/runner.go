@@ -253,6 +253,18 @@ func (e *DiagnosticsError) Unwrap() error { return e.Err }
 
 // terraform builds a fresh tfexec handle (tfexec keeps stdout writers between
 // calls, so one per command keeps streams apart).
+// Test runs `terraform test` in the root (a module with a tests/ directory), writing its output to w.
+func (r *Runner) Test(ctx context.Context, w io.Writer) error {
+	tf, err := r.terraform()
+	if err != nil {
+		return err
+	}
+	if err := tf.Test(ctx, w); err != nil {
+		return fmt.Errorf("terraform test in %s: %w", r.opts.Root, err)
+	}
+	return nil
+}
+
 func (r *Runner) terraform() (*tfexec.Terraform, error) {
 	tf, err := tfexec.NewTerraform(r.opts.Root, r.opts.Tool.Path)
 	if err != nil {

@@ -163,11 +163,13 @@ func TestPlanWithRealSettings(t *testing.T) {
 				absent(t, plan, m+"backup")
 			} else {
 				sel := planned(t, plan, m+"backup[0].aws_backup_selection.this[0]")
-				conditions := fmt.Sprint(dig(sel, "condition", 0, "string_equals"))
-				for _, want := range []string{"aws:ResourceTag/Environment " + tc.env, "aws:ResourceTag/Project ec2stack"} {
-					if !strings.Contains(conditions, want) {
-						t.Errorf("backup selection conditions %s lack %q", conditions, want)
-					}
+				conditions := map[any]any{}
+				for _, c := range dig(sel, "condition", 0, "string_equals").([]any) {
+					conditions[dig(c, "key")] = dig(c, "value")
+				}
+				want := map[any]any{"aws:ResourceTag/Environment": tc.env, "aws:ResourceTag/Project": "ec2stack"}
+				if fmt.Sprint(conditions) != fmt.Sprint(want) {
+					t.Errorf("backup selection conditions = %v, want %v", conditions, want)
 				}
 				dlm := planned(t, plan, m+"backup[0].aws_dlm_lifecycle_policy.ebs[0]")
 				targets, _ := dig(dlm, "policy_details", 0, "target_tags").(map[string]any)

@@ -40,7 +40,7 @@ resource "aws_lb_target_group" "this" {
   }
 }
 
-# With a certificate: 80 only redirects to 443, which terminates TLS 1.2/1.3. Without one (dev with no domain),
+# With HTTPS (a domain, hence a certificate): 80 only redirects to 443, which terminates TLS 1.2/1.3. Without (no domain),
 # 80 forwards plain HTTP: acceptable only while there is no certificate to serve.
 resource "aws_lb_listener" "http" {
   load_balancer_arn = aws_lb.this.arn

@@ -38,7 +38,7 @@ data "aws_iam_policy_document" "instance" {
   statement {
     sid       = "UseOwnLogsKey"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-    resources = [aws_kms_key.logs.arn]
+    resources = [aws_kms_key.this["logs"].arn]
   }
 }
 

@@ -1,8 +1,18 @@
 # Customer-managed keys with rotation and explicit key policies that grant exactly the services using each key.
+# Every policy starts from the account statement (IAM decides inside the account) and adds its services.
 
-# EBS volumes of the Auto Scaling group. EC2 Auto Scaling launches instances through its service-linked role,
-# which needs to use the key and create grants for EC2 (the role must exist in the account: see the README).
-data "aws_iam_policy_document" "ebs_key" {
+locals {
+  autoscaling_role = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+
+  keys = {
+    ebs  = { description = "EBS volumes of the instances", policy = data.aws_iam_policy_document.ebs_key.json }
+    logs = { description = "CloudWatch Logs", policy = data.aws_iam_policy_document.logs_key.json }
+    data = { description = "RDS storage, Performance Insights, Secrets Manager and AWS Backup", policy = data.aws_iam_policy_document.data_key.json }
+    sns  = { description = "SNS alert topic", policy = data.aws_iam_policy_document.sns_key.json }
+  }
+}
+
+data "aws_iam_policy_document" "account" {
   statement {
     sid       = "AccountAdministration"
     actions   = ["kms:*"]
@@ -12,6 +22,12 @@ data "aws_iam_policy_document" "ebs_key" {
       identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
     }
   }
+}
+
+# EBS volumes of the Auto Scaling group. EC2 Auto Scaling launches instances through its service-linked role,
+# which needs to use the key and create grants for EC2 (the role must exist in the account: see the README).
+data "aws_iam_policy_document" "ebs_key" {
+  source_policy_documents = [data.aws_iam_policy_document.account.json]
 
   statement {
     sid       = "AutoScalingUseOfTheKey"
@@ -19,7 +35,7 @@ data "aws_iam_policy_document" "ebs_key" {
     resources = ["*"]
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]
+      identifiers = [local.autoscaling_role]
     }
   }
 
@@ -29,7 +45,7 @@ data "aws_iam_policy_document" "ebs_key" {
     resources = ["*"]
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]
+      identifiers = [local.autoscaling_role]
     }
     condition {
       test     = "Bool"
@@ -39,31 +55,9 @@ data "aws_iam_policy_document" "ebs_key" {
   }
 }
 
-resource "aws_kms_key" "ebs" {
-  description             = "${var.name}: EBS volumes of the instances"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = data.aws_iam_policy_document.ebs_key.json
-
-  tags = { Name = "${var.name}-ebs", Purpose = "ebs" }
-}
-
-resource "aws_kms_alias" "ebs" {
-  name          = "alias/${var.name}-ebs"
-  target_key_id = aws_kms_key.ebs.key_id
-}
-
-# CloudWatch Logs (flow logs, system/security/application logs), limited to this account's log groups.
+# CloudWatch Logs (flow logs, system/security/application logs, WAF logs), limited to this account's log groups.
 data "aws_iam_policy_document" "logs_key" {
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
+  source_policy_documents = [data.aws_iam_policy_document.account.json]
 
   statement {
     sid       = "CloudWatchLogsUseOfTheKey"
@@ -81,33 +75,10 @@ data "aws_iam_policy_document" "logs_key" {
   }
 }
 
-resource "aws_kms_key" "logs" {
-  description             = "${var.name}: CloudWatch Logs"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = data.aws_iam_policy_document.logs_key.json
-
-  tags = { Name = "${var.name}-logs", Purpose = "logs" }
-}
-
-resource "aws_kms_alias" "logs" {
-  name          = "alias/${var.name}-logs"
-  target_key_id = aws_kms_key.logs.key_id
-}
-
-# Data at rest of the database tier: RDS storage, Performance Insights and the master-user secret. RDS and
-# Secrets Manager use the key on behalf of principals of this account, so the account statement plus the
-# services' own grants are enough; nothing else may use it.
+# Data at rest of the database tier: RDS storage, Performance Insights and the master-user secret (RDS and
+# Secrets Manager use the key on behalf of this account's principals), and the AWS Backup vaults.
 data "aws_iam_policy_document" "data_key" {
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
+  source_policy_documents = [data.aws_iam_policy_document.account.json]
 
   statement {
     sid       = "BackupUseOfTheKey"
@@ -125,31 +96,9 @@ data "aws_iam_policy_document" "data_key" {
   }
 }
 
-resource "aws_kms_key" "data" {
-  description             = "${var.name}: RDS storage, Performance Insights, Secrets Manager and AWS Backup"
-  enable_key_rotation     = true
-  deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = data.aws_iam_policy_document.data_key.json
-
-  tags = { Name = "${var.name}-data", Purpose = "data" }
-}
-
-resource "aws_kms_alias" "data" {
-  name          = "alias/${var.name}-data"
-  target_key_id = aws_kms_key.data.key_id
-}
-
-# SNS alert topic: CloudWatch alarms and EventBridge rules must be able to publish encrypted messages.
+# SNS alert topic: CloudWatch alarms, EventBridge rules and Auto Scaling notifications publish encrypted messages.
 data "aws_iam_policy_document" "sns_key" {
-  statement {
-    sid       = "AccountAdministration"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:root"]
-    }
-  }
+  source_policy_documents = [data.aws_iam_policy_document.account.json]
 
   statement {
     sid       = "AlarmsAndEventsPublish"
@@ -167,23 +116,47 @@ data "aws_iam_policy_document" "sns_key" {
     resources = ["*"]
     principals {
       type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"]
+      identifiers = [local.autoscaling_role]
     }
   }
 }
 
-resource "aws_kms_key" "sns" {
-  description             = "${var.name}: SNS alert topic"
+resource "aws_kms_key" "this" {
+  for_each = local.keys
+
+  description             = "${var.name}: ${each.value.description}"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
-  policy                  = data.aws_iam_policy_document.sns_key.json
+  policy                  = each.value.policy
 
-  tags = { Name = "${var.name}-sns", Purpose = "sns" }
+  tags = { Name = "${var.name}-${each.key}", Purpose = each.key }
 }
 
-resource "aws_kms_alias" "sns" {
-  name          = "alias/${var.name}-sns"
-  target_key_id = aws_kms_key.sns.key_id
+resource "aws_kms_alias" "this" {
+  for_each = local.keys
+
+  name          = "alias/${var.name}-${each.key}"
+  target_key_id = aws_kms_key.this[each.key].key_id
+}
+
+moved {
+  from = aws_kms_key.ebs
+  to   = aws_kms_key.this["ebs"]
+}
+
+moved {
+  from = aws_kms_alias.ebs
+  to   = aws_kms_alias.this["ebs"]
+}
+
+moved {
+  from = aws_kms_key.logs
+  to   = aws_kms_key.this["logs"]
+}
+
+moved {
+  from = aws_kms_alias.logs
+  to   = aws_kms_alias.this["logs"]
 }
 
 # Disaster-recovery region: the key of the DR backup vault and of cross-region EBS snapshot copies.

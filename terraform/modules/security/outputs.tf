@@ -20,12 +20,12 @@ output "endpoints_security_group_id" {
 
 output "ebs_kms_key_arn" {
   description = "ARN of the customer-managed key for EBS volumes."
-  value       = aws_kms_key.ebs.arn
+  value       = aws_kms_key.this["ebs"].arn
 }
 
 output "logs_kms_key_arn" {
   description = "ARN of the customer-managed key for CloudWatch Logs."
-  value       = aws_kms_key.logs.arn
+  value       = aws_kms_key.this["logs"].arn
 }
 
 output "instance_role_name" {
@@ -45,12 +45,12 @@ output "instance_profile_arn" {
 
 output "data_kms_key_arn" {
   description = "ARN of the customer-managed key for RDS, Performance Insights, Secrets Manager and AWS Backup."
-  value       = aws_kms_key.data.arn
+  value       = aws_kms_key.this["data"].arn
 }
 
 output "sns_kms_key_arn" {
   description = "ARN of the customer-managed key for the SNS alert topic."
-  value       = aws_kms_key.sns.arn
+  value       = aws_kms_key.this["sns"].arn
 }
 
 output "dr_kms_key_arn" {
