@@ -9,7 +9,7 @@ up:
 
 # Everything: formatting, vet, unit tests and the end-to-end tests on moto.
 test: lint
-	go test -count=1 -timeout 30m ./...
+	go test -count=1 -timeout 45m ./...
 
 lint:
 	@test -z "$$(gofmt -l cmd internal test)" || { echo "gofmt would change:"; gofmt -l cmd internal test; exit 1; }
