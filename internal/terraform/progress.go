@@ -48,7 +48,9 @@ func (p *Progress) Observe(ev Event) (string, bool) {
 	case EventApplyProgress:
 		return p.line(verbing(ev.Action), ev.Address, fmtDuration(ev.Elapsed)), true
 	case EventApplyComplete:
-		p.done++
+		if countsAsChange(ev.Action) { // data sources read during the run are not among the planned changes
+			p.done++
+		}
 		return p.line(verbed(ev.Action), ev.Address, fmtDuration(ev.Elapsed)), true
 	case EventApplyErrored:
 		p.done++

@@ -72,6 +72,20 @@ func TestProgressRendering(t *testing.T) {
 				"Destroy complete! Resources: 2 destroyed.",
 			},
 		},
+		{
+			name: "data reads during a run are not counted as changes", files: []string{"destroy_with_read.jsonl"},
+			want: []string{
+				"7s  read 2 resources",
+				"Plan: 0 to add, 0 to change, 2 to destroy.",
+				"[0/2] 14s  reading data.aws_ami.this",
+				"[0/2] 21s  read data.aws_ami.this (1s)",
+				"[0/2] 28s  destroying aws_subnet.a",
+				"[1/2] 35s  destroyed aws_subnet.a (0s)",
+				"[1/2] 42s  destroying aws_vpc.this",
+				"[2/2] 49s  destroyed aws_vpc.this (0s)",
+				"Destroy complete! Resources: 2 destroyed.",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
