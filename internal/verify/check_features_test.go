@@ -189,21 +189,13 @@ func TestCheckFeaturesGood(t *testing.T) {
 }
 
 func TestCheckFeaturesFails(t *testing.T) {
-	bucket := func(s *Snapshot, name string, edit func(b *Bucket)) {
-		b := s.Buckets[name]
-		edit(&b)
-		s.Buckets[name] = b
-	}
-	alarm := func(s *Snapshot, name string, edit func(a *Alarm)) {
-		a := s.Alarms[name]
-		edit(&a)
-		s.Alarms[name] = a
-	}
-	acl := func(s *Snapshot, arn string, edit func(w *WebACL)) {
-		w := s.WebACLs[arn]
-		w.Rules = slices.Clone(w.Rules)
-		edit(&w)
-		s.WebACLs[arn] = w
+	bucket := func(s *Snapshot, name string, f func(*Bucket)) { editEntry(s.Buckets, name, f) }
+	alarm := func(s *Snapshot, name string, f func(*Alarm)) { editEntry(s.Alarms, name, f) }
+	acl := func(s *Snapshot, arn string, f func(*WebACL)) {
+		editEntry(s.WebACLs, arn, func(w *WebACL) {
+			w.Rules = slices.Clone(w.Rules) // the good snapshot shares its rules: never edit them in place
+			f(w)
+		})
 	}
 	tests := []struct {
 		name     string

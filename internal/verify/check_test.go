@@ -183,33 +183,20 @@ func TestCheckGood(t *testing.T) {
 	}
 }
 
+// editEntry changes the value stored under key in m through f (map values are not addressable).
+func editEntry[V any](m map[string]V, key string, f func(*V)) {
+	v := m[key]
+	f(&v)
+	m[key] = v
+}
+
 func TestCheckFails(t *testing.T) {
-	sg := func(s *Snapshot, id string, edit func(g *SecurityGroup)) {
-		g := s.SecurityGroups[id]
-		edit(&g)
-		s.SecurityGroups[id] = g
-	}
-	subnet := func(s *Snapshot, id string, edit func(sn *Subnet)) {
-		sn := s.Subnets[id]
-		edit(&sn)
-		s.Subnets[id] = sn
-	}
-	rt := func(s *Snapshot, id string, edit func(rt *RouteTable)) {
-		r := s.RouteTables[id]
-		edit(&r)
-		s.RouteTables[id] = r
-	}
-	ep := func(s *Snapshot, id string, edit func(e *Endpoint)) {
-		e := s.Endpoints[id]
-		edit(&e)
-		s.Endpoints[id] = e
-	}
+	sg := func(s *Snapshot, id string, f func(*SecurityGroup)) { editEntry(s.SecurityGroups, id, f) }
+	subnet := func(s *Snapshot, id string, f func(*Subnet)) { editEntry(s.Subnets, id, f) }
+	rt := func(s *Snapshot, id string, f func(*RouteTable)) { editEntry(s.RouteTables, id, f) }
+	ep := func(s *Snapshot, id string, f func(*Endpoint)) { editEntry(s.Endpoints, id, f) }
 	lt := func(s *Snapshot) *LaunchTemplateVersion { return &s.LaunchTemplate.Versions[0] }
-	key := func(s *Snapshot, arn string, edit func(k *KMSKey)) {
-		k := s.KMSKeys[arn]
-		edit(&k)
-		s.KMSKeys[arn] = k
-	}
+	key := func(s *Snapshot, arn string, f func(*KMSKey)) { editEntry(s.KMSKeys, arn, f) }
 
 	tests := []struct {
 		name     string
