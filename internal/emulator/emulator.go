@@ -74,12 +74,14 @@ func Start(ctx context.Context, opts StartOptions) (*Server, error) {
 			return nil, err
 		}
 	}
-	port, err := freePort()
+	sock, port, err := listenLoopback()
 	if err != nil {
 		return nil, fmt.Errorf("finding a free port: %w", err)
 	}
+	defer sock.Close()
 	cmd := exec.Command(l.program, append(l.args, "-H", "127.0.0.1", "-p", strconv.Itoa(port))...)
 	cmd.Env = motoEnv(os.Environ(), opts.AMIs)
+	cmd.ExtraFiles = []*os.File{sock} // fd 3, see listenLoopback
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := attachLog(cmd, opts.LogFile); err != nil {
 		return nil, err
@@ -99,7 +101,9 @@ func Start(ctx context.Context, opts StartOptions) (*Server, error) {
 
 func motoEnv(base []string, amis string) []string {
 	env := append([]string{}, base...)
-	env = append(env, "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0")
+	env = append(env, "MOTO_IAM_LOAD_MANAGED_POLICIES=true", "MOTO_ACM_VALIDATION_WAIT=0",
+		// Serve on the socket passed as fd 3 (werkzeug's reloader hand-over) instead of binding the port anew.
+		"WERKZEUG_RUN_MAIN=true", "WERKZEUG_SERVER_FD=3")
 	if amis != "" {
 		env = append(env, "MOTO_AMIS_PATH="+amis)
 	}
@@ -298,11 +302,19 @@ func startedHere(pid int) *Server {
 
 func endpointFor(port int) string { return "http://127.0.0.1:" + strconv.Itoa(port) }
 
-func freePort() (int, error) {
+// listenLoopback binds a free loopback port and returns the listening socket
+// as a file for moto to inherit. Holding the socket from the choice of port
+// until moto serves on it means no other process can take the port in
+// between, and whatever answers on the port is the moto we started.
+func listenLoopback() (*os.File, int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return nil, 0, err
 	}
 	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	f, err := l.(*net.TCPListener).File()
+	if err != nil {
+		return nil, 0, err
+	}
+	return f, l.Addr().(*net.TCPAddr).Port, nil
 }

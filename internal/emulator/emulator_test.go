@@ -2,6 +2,8 @@ package emulator
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,10 +128,11 @@ func TestStartReadyBucketResetStop(t *testing.T) {
 }
 
 func TestConnectNotAnswering(t *testing.T) {
-	port, err := freePort()
+	sock, port, err := listenLoopback()
 	if err != nil {
 		t.Fatal(err)
 	}
+	sock.Close()
 	_, err = Connect(context.Background(), endpointFor(port))
 	if err == nil || !strings.Contains(err.Error(), "is not answering") {
 		t.Fatalf("Connect to closed port: %v", err)
@@ -195,5 +198,18 @@ func TestLauncherPrefersShim(t *testing.T) {
 	t.Setenv(BinaryVar, "/bin/true")
 	if l, err := findLauncher(dir); err != nil || l.program != "/bin/true" || len(l.args) != 0 {
 		t.Fatalf("with %s set: %+v, %v", BinaryVar, l, err)
+	}
+}
+
+// The port stays ours from its choice until moto serves on it: nobody else can bind it meanwhile.
+func TestListenLoopbackHoldsThePort(t *testing.T) {
+	sock, port, err := listenLoopback()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sock.Close()
+	if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
+		l.Close()
+		t.Fatalf("port %d could be bound by someone else while reserved", port)
 	}
 }
