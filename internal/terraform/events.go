@@ -54,6 +54,8 @@ type Diagnostic struct {
 	Detail   string `json:"detail,omitempty"`
 	Address  string `json:"address,omitempty"`
 	Location string `json:"location,omitempty"` // file:line
+	Context  string `json:"context,omitempty"`  // the enclosing block, e.g. module "stack"
+	Code     string `json:"code,omitempty"`     // the source line the diagnostic points at
 }
 
 // String renders the diagnostic as "summary: detail (at location)".
@@ -103,6 +105,10 @@ type rawDiag struct {
 			Line int `json:"line"`
 		} `json:"start"`
 	} `json:"range"`
+	Snippet *struct {
+		Context string `json:"context"`
+		Code    string `json:"code"`
+	} `json:"snippet"`
 }
 
 // ParseEvent decodes one line of `terraform ... -json` output.
@@ -147,6 +153,9 @@ func toDiagnostic(r *rawDiag) *Diagnostic {
 	d := &Diagnostic{Severity: r.Severity, Summary: r.Summary, Detail: r.Detail, Address: r.Address}
 	if r.Range != nil && r.Range.Filename != "" {
 		d.Location = fmt.Sprintf("%s:%d", r.Range.Filename, r.Range.Start.Line)
+	}
+	if r.Snippet != nil {
+		d.Context, d.Code = r.Snippet.Context, strings.TrimSpace(r.Snippet.Code)
 	}
 	return d
 }

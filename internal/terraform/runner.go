@@ -4,6 +4,7 @@
 package terraform
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -75,13 +76,17 @@ func (e *NoPlanError) Error() string {
 	return fmt.Sprintf("no saved plan for %s on %s: run `%s` first", e.Env, e.Target, cmd)
 }
 
-// Init runs `terraform init -reconfigure` with the given backend settings.
+// Init runs `terraform init -reconfigure` with the given backend settings;
+// nil means no backend (enough to read plan files, not to plan or apply).
 func (r *Runner) Init(ctx context.Context, backend map[string]string) error {
 	tf, err := r.terraform()
 	if err != nil {
 		return err
 	}
 	opts := []tfexec.InitOption{tfexec.Reconfigure(true), tfexec.Upgrade(false)}
+	if backend == nil {
+		opts = append(opts, tfexec.Backend(false))
+	}
 	for _, k := range sortedKeys(backend) {
 		opts = append(opts, tfexec.BackendConfig(k+"="+backend[k]))
 	}
@@ -140,6 +145,27 @@ func (r *Runner) ShowPlan(ctx context.Context) (*tfjson.Plan, error) {
 		return nil, fmt.Errorf("terraform show %s: %w", r.plan, err)
 	}
 	return plan, nil
+}
+
+// PlanJSON is a plan file as `terraform show -json` prints it, byte for byte
+// (tfjson's types drop fields that policy rules read). path "" means the saved plan.
+func (r *Runner) PlanJSON(ctx context.Context, path string) ([]byte, error) {
+	if path == "" {
+		if !r.HasPlan() {
+			return nil, &NoPlanError{Env: r.opts.Env, Target: r.opts.Target}
+		}
+		path = r.plan
+	}
+	tf, err := r.terraform()
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	tf.SetStdout(&out)
+	if _, err := tf.ShowPlanFile(ctx, path); err != nil {
+		return nil, fmt.Errorf("terraform show %s: %w", path, err)
+	}
+	return out.Bytes(), nil
 }
 
 // Apply applies exactly the saved plan file, then removes it (a plan applies once).
