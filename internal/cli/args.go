@@ -12,7 +12,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "apply", "destroy", "outputs", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "destroy", "outputs", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -28,6 +28,11 @@ type options struct {
 	stateRegion string
 	json        bool
 	help        bool
+	// check
+	planPath   string // --plan: a saved plan or its JSON instead of the environment's own
+	sarifPath  string // --sarif: also write the report as SARIF here
+	policyDir  string // --policy: extra directory of .rego rules
+	exceptions string // --exceptions: instead of policy/exceptions.yaml
 }
 
 // parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
@@ -93,8 +98,16 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return stringFlag(&o.stateBucket)
 	case "state-region":
 		return stringFlag(&o.stateRegion)
+	case "plan":
+		return stringFlag(&o.planPath)
+	case "sarif":
+		return stringFlag(&o.sarifPath)
+	case "policy":
+		return stringFlag(&o.policyDir)
+	case "exceptions":
+		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -127,6 +140,13 @@ func (o *options) validate() error {
 	if !contains(targets, o.target) {
 		return usagef("unknown target %q: valid targets are %s", o.target, joinNames(targets))
 	}
+	if o.verb != "check" {
+		for flag, v := range map[string]string{"--plan": o.planPath, "--sarif": o.sarifPath, "--policy": o.policyDir, "--exceptions": o.exceptions} {
+			if v != "" {
+				return usagef("%s is a flag of `ec2stack check`, not of %s", flag, o.verb)
+			}
+		}
+	}
 	if o.endpoint != "" {
 		if o.target != "emulator" {
 			return usagef("--endpoint is for the emulator target only, not --target %s", o.target)
@@ -141,7 +161,7 @@ func (o *options) validate() error {
 		if (o.stateBucket == "") && o.verb != "emulator" {
 			o.stateBucket = os.Getenv(StateBucketVar)
 		}
-		if o.stateBucket == "" && o.verb != "emulator" {
+		if o.stateBucket == "" && o.verb != "emulator" && !(o.verb == "check" && o.planPath != "") {
 			return usagef("--target aws needs a state bucket: pass --state-bucket NAME or set %s", StateBucketVar)
 		}
 	} else if o.stateBucket != "" || o.stateRegion != "" {

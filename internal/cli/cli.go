@@ -58,6 +58,10 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &u) {
 		return ExitUsage
 	}
+	var v *violationsError
+	if errors.As(err, &v) {
+		return ExitViolations
+	}
 	return ExitFailure
 }
 
@@ -74,6 +78,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.up(ctx)
 	case "plan":
 		return c.plan(ctx)
+	case "check":
+		return c.check(ctx)
 	case "apply":
 		return c.apply(ctx)
 	case "destroy":
@@ -109,6 +115,7 @@ moto emulator (default) or on real AWS.
 Usage:
   ec2stack up ENV          init, plan, apply that plan, print outputs and a summary
   ec2stack plan ENV        write the plan file and summarize it
+  ec2stack check ENV       evaluate the security rules over ENV's plan (see SECURITY.md)
   ec2stack apply ENV       apply exactly the saved plan file
   ec2stack destroy ENV     destroy everything in ENV
   ec2stack outputs ENV     print ENV's outputs
@@ -122,8 +129,12 @@ Flags (before or after ENV):
   --endpoint URL           use an already running moto at URL (emulator only)
   --state-bucket NAME      S3 state bucket (aws only; or EC2STACK_STATE_BUCKET)
   --state-region REGION    region of the state bucket (aws only; default: the env's region)
+  --plan FILE              check: this plan (saved plan file or its JSON) instead of planning
+  --sarif FILE             check: also write the report as SARIF 2.1.0
+  --policy DIR             check: extra directory of .rego rules (policy/ is always loaded)
+  --exceptions FILE        check: accepted exceptions (default policy/exceptions.yaml)
   --json                   one JSON document on stdout; progress as JSON lines on stderr
   -h, --help               show this help
 
-Exit codes: 0 ok, 1 failure, 2 usage error.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 check found violations.
 `

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
@@ -32,6 +33,13 @@ func repoHome() (string, error) {
 // prepare finds the tools, writes the CLI config and, on the emulator,
 // makes sure moto runs and holds the state bucket.
 func (c *command) prepare(ctx context.Context) (*session, error) {
+	return c.prepareSession(ctx, false)
+}
+
+// prepareSession is prepare; with realSettings the emulator target plans what
+// AWS would get (emulator_mode = false) in a work directory of its own. Such a
+// plan is for checking, never for applying to the emulator.
+func (c *command) prepareSession(ctx context.Context, realSettings bool) (*session, error) {
 	home, err := repoHome()
 	if err != nil {
 		return nil, err
@@ -58,13 +66,20 @@ func (c *command) prepare(ctx context.Context) (*session, error) {
 			return nil, err
 		}
 		extra = s.moto.Env(e.Region)
-		extra["TF_VAR_emulator_mode"] = "true"
+		extra["TF_VAR_emulator_mode"] = strconv.FormatBool(!realSettings)
 		s.backend = emulator.BackendConfig(e.Name, e.Region)
+		if realSettings { // its own state: checking never touches the emulator environment
+			s.backend["key"] = e.Name + "-real-settings/terraform.tfstate"
+		}
 	} else {
 		s.backend = c.awsBackend(e)
 	}
+	workTarget := s.target
+	if realSettings && s.target == "emulator" {
+		workTarget = "emulator-real-settings"
+	}
 	s.runner, err = terraform.New(terraform.Options{
-		Tool: tool, Home: home, Root: e.Root, Target: s.target, Env: e.Name, CLIConfig: rc, ExtraEnv: extra,
+		Tool: tool, Home: home, Root: e.Root, Target: workTarget, Env: e.Name, CLIConfig: rc, ExtraEnv: extra,
 	})
 	if err != nil {
 		return nil, err

@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ec2stack/ec2stack/internal/env"
+	"github.com/ec2stack/ec2stack/internal/policy"
+	"github.com/ec2stack/ec2stack/internal/terraform"
+)
+
+// ExitViolations is check's exit code when the plan breaks a rule.
+const ExitViolations = 3
+
+// violationsError ends a check that found violations (exit code 3).
+type violationsError struct {
+	env string
+	n   int
+}
+
+func (e *violationsError) Error() string {
+	return fmt.Sprintf("check %s: %d violation(s) of the security baseline", e.env, e.n)
+}
+
+// check evaluates the policy rules over ENV's plan: --plan FILE, else the
+// saved plan of the aws target, else a plan made now. On the emulator target
+// that plan has real settings (emulator_mode = false): the check is about
+// what AWS would get, which the emulator can plan but not apply.
+func (c *command) check(ctx context.Context) error {
+	home, err := repoHome()
+	if err != nil {
+		return err
+	}
+	var dirs []string
+	if st, err := os.Stat(filepath.Join(home, "policy")); err == nil && st.IsDir() {
+		dirs = append(dirs, filepath.Join(home, "policy"))
+	}
+	if c.opts.policyDir != "" {
+		if st, err := os.Stat(c.opts.policyDir); err != nil || !st.IsDir() {
+			return usagef("--policy %s is not a directory of .rego rules", c.opts.policyDir)
+		}
+		dirs = append(dirs, c.opts.policyDir)
+	}
+	engine, err := policy.Load(dirs...)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", c.opts.env, err)
+	}
+	excPath := c.opts.exceptions
+	if excPath == "" {
+		excPath = filepath.Join(home, "policy", "exceptions.yaml")
+	} else if _, err := os.Stat(excPath); err != nil {
+		return usagef("--exceptions %s: no such file", excPath)
+	}
+	exceptions, err := policy.LoadExceptions(excPath)
+	if err != nil {
+		return fmt.Errorf("check %s: %w", c.opts.env, err)
+	}
+
+	planJSON, planPath, inputFindings, err := c.checkPlan(ctx, home)
+	if err != nil {
+		return err
+	}
+	var report *policy.Report
+	if inputFindings != nil { // no plan: the inputs themselves break their rules
+		report = policy.Apply(c.opts.env, append(engine.Rules(), policy.InputRule), inputFindings, exceptions, time.Now())
+	} else {
+		planEnv, findings, err := engine.Evaluate(ctx, planJSON)
+		var notPlan *policy.NotAPlanError
+		if errors.As(err, &notPlan) {
+			return usagef("%s: %v", planPath, err)
+		}
+		if err != nil {
+			return fmt.Errorf("check %s: %w", c.opts.env, err)
+		}
+		if planEnv != c.opts.env {
+			return usagef("%s is a plan of environment %q, not %q", planPath, planEnv, c.opts.env)
+		}
+		report = policy.Apply(planEnv, engine.Rules(), findings, exceptions, time.Now())
+	}
+	if c.opts.sarifPath != "" {
+		doc, err := policy.SARIF(report, planPath)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(c.opts.sarifPath, doc, 0o644); err != nil {
+			return fmt.Errorf("writing SARIF: %w", err)
+		}
+	}
+	c.printReport(report, planPath)
+	if err := c.result(map[string]any{
+		"environment": c.opts.env, "plan": planPath, "clean": report.Clean(), "rules": len(report.Rules),
+		"findings": nonNil(report.Findings), "excepted": nonNil(report.Excepted),
+	}); err != nil {
+		return err
+	}
+	if !report.Clean() {
+		return &violationsError{env: c.opts.env, n: len(report.Findings)}
+	}
+	return nil
+}
+
+// checkPlan returns the plan JSON to check and where it came from. When the
+// plan cannot be made because inputs fail their validation rules, it returns
+// those as findings instead.
+func (c *command) checkPlan(ctx context.Context, home string) (planJSON []byte, from string, inputs []policy.Finding, err error) {
+	if c.opts.planPath != "" {
+		planJSON, err = c.readPlanFile(ctx, c.opts.planPath)
+		return planJSON, c.opts.planPath, nil, err
+	}
+	s, err := c.prepareSession(ctx, true)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("check %s: %w", c.opts.env, err)
+	}
+	if err := s.init(ctx); err != nil {
+		return nil, "", nil, err
+	}
+	if s.target == "aws" && s.runner.HasPlan() {
+		c.progressf("checking the saved plan %s", s.runner.PlanFile())
+	} else {
+		c.progressf("planning %s with real settings ...", s.describe())
+		if _, err := s.runner.Plan(ctx, c.progress(0)); err != nil {
+			if inputs := invalidInputs(err); inputs != nil {
+				return nil, s.runner.PlanFile(), inputs, nil
+			}
+			return nil, "", nil, fmt.Errorf("check %s: plan: %w", c.opts.env, err)
+		}
+	}
+	planJSON, err = s.runner.PlanJSON(ctx, "")
+	return planJSON, s.runner.PlanFile(), nil, err
+}
+
+// readPlanFile reads --plan: JSON as it is, a saved plan (a zip archive)
+// through `terraform show -json`; anything else is a usage error.
+func (c *command) readPlanFile(ctx context.Context, path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("--plan %s: %v", path, errors.Unwrap(err))
+	}
+	switch {
+	case bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")):
+		return b, nil
+	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
+		home, err := repoHome()
+		if err != nil {
+			return nil, err
+		}
+		e, err := env.Lookup(home, c.opts.env)
+		if err != nil {
+			return nil, err
+		}
+		tool, err := terraform.FindTool(ctx)
+		if err != nil {
+			return nil, err
+		}
+		rc, err := terraform.PrepareCLIConfig(home)
+		if err != nil {
+			return nil, err
+		}
+		r, err := terraform.New(terraform.Options{Tool: tool, Home: home, Root: e.Root, Target: "plan-files", Env: e.Name, CLIConfig: rc})
+		if err != nil {
+			return nil, err
+		}
+		if err := r.Init(ctx, nil); err != nil {
+			return nil, err
+		}
+		abs, _ := filepath.Abs(path)
+		out, err := r.PlanJSON(ctx, abs)
+		if err != nil {
+			return nil, usagef("--plan %s is not a readable terraform plan for %s: %s", path, e.Name, firstLine(err.Error()))
+		}
+		return out, nil
+	}
+	return nil, usagef("--plan %s is not a terraform plan: neither a saved plan file nor the JSON of `terraform show -json`", path)
+}
+
+// invalidInputs turns a plan that failed only on input validation into
+// findings of rule EC2S-001 (one per invalid value); nil for any other failure.
+func invalidInputs(err error) []policy.Finding {
+	var de *terraform.DiagnosticsError
+	if !errors.As(err, &de) {
+		return nil
+	}
+	var out []policy.Finding
+	for _, d := range de.Diagnostics {
+		if d.Summary != "Invalid value for variable" {
+			return nil
+		}
+		out = append(out, policy.Finding{
+			RuleID: policy.InputRule.ID, RuleName: policy.InputRule.Name, Severity: policy.InputRule.Severity,
+			Address: inputAddress(d), Value: codeValue(d.Code), Message: firstLine(d.Detail),
+		})
+	}
+	return out
+}
+
+var moduleContext = regexp.MustCompile(`^module "([^"]+)"$`)
+
+// inputAddress names the invalid input: the module call's argument, or the root variable.
+func inputAddress(d terraform.Diagnostic) string {
+	name, _, _ := strings.Cut(d.Code, "=")
+	name = strings.TrimSpace(name)
+	if m := moduleContext.FindStringSubmatch(d.Context); m != nil && name != "" {
+		prefix := ""
+		if !strings.Contains(d.Location, filepath.Join("terraform", "envs")) {
+			prefix = "module.stack." // the stack calls the other modules
+		}
+		return prefix + "module." + m[1] + ".var." + name
+	}
+	if d.Address != "" {
+		return d.Address
+	}
+	return "input variable"
+}
+
+func codeValue(code string) string {
+	if _, v, ok := strings.Cut(code, "="); ok {
+		return strings.TrimSpace(v)
+	}
+	return code
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func nonNil(f []policy.Finding) []policy.Finding {
+	if f == nil {
+		return []policy.Finding{}
+	}
+	return f
+}
+
+// printReport prints the findings as a table, then the excepted ones and a verdict.
+func (c *command) printReport(r *policy.Report, planPath string) {
+	if c.opts.json {
+		return
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	if len(r.Findings) > 0 {
+		fmt.Fprintln(tw, "SEVERITY\tRULE\tRESOURCE\tVALUE\tPROBLEM")
+		for _, f := range r.Findings {
+			fmt.Fprintf(tw, "%s\t%s %s\t%s\t%s\t%s\n", f.Severity, f.RuleID, f.RuleName, f.Address, clip(f.Value, 40), f.Message)
+		}
+		tw.Flush()
+	}
+	if len(r.Excepted) > 0 {
+		c.printf("\nAccepted exceptions (policy/exceptions.yaml):\n")
+		for _, f := range r.Excepted {
+			fmt.Fprintf(tw, "  %s\t%s\tuntil %s\t%s\n", f.RuleID, f.Address, f.Exception.Expires, f.Exception.Reason)
+		}
+		tw.Flush()
+	}
+	verdict := "clean"
+	if !r.Clean() {
+		verdict = fmt.Sprintf("%d violation(s)", len(r.Findings))
+	}
+	c.printf("\nChecked %s (%s) against %d rules: %s, %d accepted exception(s).\n",
+		r.Environment, planPath, len(r.Rules), verdict, len(r.Excepted))
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n-3] + "..."
+}
