@@ -5,19 +5,20 @@ locals {
 
   nacl_rules = merge(
     {
-      # Public tier: the ALB answers 80/443 from the internet; the NAT forwards 80/443 out and gets replies back.
+      # Public tier: the ALB answers 80/443 from the internet; the NAT forwards 443 out and gets replies back.
+      # Replies come back on the ephemeral ports, split around 3389 so that no rule admits RDP from the internet.
       "public-in-http"       = { tier = "public", egress = false, number = 100, from = 80, to = 80, cidr = "0.0.0.0/0" }
       "public-in-https"      = { tier = "public", egress = false, number = 110, from = 443, to = 443, cidr = "0.0.0.0/0" }
-      "public-in-ephemeral"  = { tier = "public", egress = false, number = 120, from = 1024, to = 65535, cidr = "0.0.0.0/0" }
-      "public-out-http"      = { tier = "public", egress = true, number = 100, from = 80, to = 80, cidr = "0.0.0.0/0" }
+      "public-in-ephemeral"  = { tier = "public", egress = false, number = 120, from = 1024, to = 3388, cidr = "0.0.0.0/0" }
+      "public-in-ephemeral2" = { tier = "public", egress = false, number = 125, from = 3390, to = 65535, cidr = "0.0.0.0/0" }
       "public-out-https"     = { tier = "public", egress = true, number = 110, from = 443, to = 443, cidr = "0.0.0.0/0" }
       "public-out-app"       = { tier = "public", egress = true, number = 120, from = var.app_port, to = var.app_port, cidr = var.vpc_cidr }
       "public-out-ephemeral" = { tier = "public", egress = true, number = 130, from = 1024, to = 65535, cidr = "0.0.0.0/0" }
       # Private tier: the app port from the ALB, 443 to the interface endpoints, replies to anything it called.
       "private-in-app"        = { tier = "private", egress = false, number = 100, from = var.app_port, to = var.app_port, cidr = var.vpc_cidr }
       "private-in-https"      = { tier = "private", egress = false, number = 110, from = 443, to = 443, cidr = var.vpc_cidr }
-      "private-in-ephemeral"  = { tier = "private", egress = false, number = 120, from = 1024, to = 65535, cidr = "0.0.0.0/0" }
-      "private-out-http"      = { tier = "private", egress = true, number = 100, from = 80, to = 80, cidr = "0.0.0.0/0" }
+      "private-in-ephemeral"  = { tier = "private", egress = false, number = 120, from = 1024, to = 3388, cidr = "0.0.0.0/0" }
+      "private-in-ephemeral2" = { tier = "private", egress = false, number = 125, from = 3390, to = 65535, cidr = "0.0.0.0/0" }
       "private-out-https"     = { tier = "private", egress = true, number = 110, from = 443, to = 443, cidr = "0.0.0.0/0" }
       "private-out-database"  = { tier = "private", egress = true, number = 120, from = var.database_port, to = var.database_port, cidr = var.vpc_cidr }
       "private-out-ephemeral" = { tier = "private", egress = true, number = 130, from = 1024, to = 65535, cidr = "0.0.0.0/0" }
