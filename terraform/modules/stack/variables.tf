@@ -18,6 +18,15 @@ variable "tags" {
   description = "Tags the Auto Scaling group propagates to instances and volumes (use the same as the provider default_tags)."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for k in ["Project", "Environment", "ManagedBy"] : contains(keys(var.tags), k)])
+    error_message = "tags must carry Project, Environment and ManagedBy (the required tags); got keys [${join(", ", keys(var.tags))}]."
+  }
+  validation {
+    condition     = lookup(var.tags, "Environment", var.environment) == var.environment
+    error_message = "tags.Environment must equal environment (\"${var.environment}\"); got \"${lookup(var.tags, "Environment", "")}\"."
+  }
 }
 
 # Network
@@ -45,6 +54,11 @@ variable "subnet_newbits" {
 variable "nat_gateway_mode" {
   description = "\"single\" shared NAT gateway or one \"per_az\"."
   type        = string
+
+  validation {
+    condition     = var.environment != "prod" || var.nat_gateway_mode == "per_az"
+    error_message = "prod needs one NAT gateway per AZ (nat_gateway_mode = \"per_az\"); got \"${var.nat_gateway_mode}\"."
+  }
 }
 
 variable "interface_endpoint_services" {
@@ -58,6 +72,11 @@ variable "ssh_authorized_cidrs" {
   description = "CIDRs allowed to SSH to the instances; empty = no SSH rule."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = var.environment != "prod" || length(var.ssh_authorized_cidrs) == 0
+    error_message = "prod allows no SSH at all (SSM Session Manager only): ssh_authorized_cidrs must be empty; got [${join(", ", var.ssh_authorized_cidrs)}]."
+  }
 }
 
 variable "app_port" {
@@ -69,11 +88,21 @@ variable "app_port" {
 variable "kms_deletion_window_days" {
   description = "Deletion window of the customer-managed keys."
   type        = number
+
+  validation {
+    condition     = var.environment != "prod" || var.kms_deletion_window_days == 30
+    error_message = "prod keys need the 30-day deletion window: kms_deletion_window_days must be 30; got ${var.kms_deletion_window_days}."
+  }
 }
 
 variable "log_retention_days" {
   description = "Retention of the log groups (flow, system, security, application), in days."
   type        = number
+
+  validation {
+    condition     = var.log_retention_days >= lookup({ dev = 1, staging = 30, prod = 365 }, var.environment, 1)
+    error_message = "log_retention_days must be at least ${lookup({ dev = 1, staging = 30, prod = 365 }, var.environment, 1)} in ${var.environment}; got ${var.log_retention_days}."
+  }
 }
 
 # Compute
@@ -91,6 +120,11 @@ variable "instance_type" {
 variable "asg_min_size" {
   description = "Minimum instances."
   type        = number
+
+  validation {
+    condition     = var.environment != "prod" || var.asg_min_size >= 2
+    error_message = "prod needs asg_min_size of at least 2 (instances in two AZs); got ${var.asg_min_size}."
+  }
 }
 
 variable "asg_max_size" {
@@ -135,6 +169,11 @@ variable "enable_deletion_protection" {
   description = "Deletion protection on the load balancer."
   type        = bool
   default     = false
+
+  validation {
+    condition     = var.environment != "prod" || var.enable_deletion_protection
+    error_message = "prod needs enable_deletion_protection = true on the load balancer."
+  }
 }
 
 variable "emulator_mode" {
@@ -169,6 +208,11 @@ variable "database" {
     enable_read_replica   = optional(bool, false)
   })
   default = {}
+
+  validation {
+    condition     = var.environment != "prod" || (var.database.multi_az && var.database.deletion_protection && var.database.backup_retention_days >= 30)
+    error_message = "prod needs database.multi_az = true, database.deletion_protection = true and database.backup_retention_days >= 30; got ${var.database.multi_az}, ${var.database.deletion_protection}, ${var.database.backup_retention_days}."
+  }
 }
 
 # Edge
@@ -226,12 +270,22 @@ variable "enable_backup" {
   description = "AWS Backup plan (daily, weekly, monthly) and daily EBS snapshots (DLM)."
   type        = bool
   default     = false
+
+  validation {
+    condition     = var.environment != "prod" || var.enable_backup
+    error_message = "prod needs enable_backup = true (AWS Backup and EBS snapshots)."
+  }
 }
 
 variable "backup_retention_days" {
   description = "Retention of the daily backups, in days (weekly and monthly keep longer)."
   type        = number
   default     = 7
+
+  validation {
+    condition     = var.environment != "prod" || var.backup_retention_days >= 30
+    error_message = "backup_retention_days must be at least 30 in prod; got ${var.backup_retention_days}."
+  }
 }
 
 variable "enable_cross_region_backup" {

@@ -18,15 +18,6 @@ provider "aws" {
   region = "us-east-1"
 }
 
-provider "aws" {
-  alias  = "us_east_1"
-  region = "us-east-1"
-}
-
-provider "aws" {
-  alias  = "dr"
-  region = "us-west-2"
-}
 
 variable "environment" {
   type    = string
@@ -138,15 +129,58 @@ variable "off_hours_schedule" {
   default = null
 }
 
+variable "project" {
+  type    = string
+  default = "ec2stack"
+}
+
+variable "tags" {
+  type    = map(string)
+  default = { Project = "ec2stack", Environment = "dev", ManagedBy = "terraform" }
+}
+
+variable "enable_deletion_protection" {
+  type    = bool
+  default = false
+}
+
+variable "enable_backup" {
+  type    = bool
+  default = true
+}
+
+variable "domain_name" {
+  type    = string
+  default = ""
+}
+
+variable "hosted_zone_id" {
+  type    = string
+  default = ""
+}
+
+variable "alarm_thresholds" {
+  type    = any
+  default = {}
+}
+
 module "stack" {
   source = "../../../../terraform/modules/stack"
   providers = {
-    aws           = aws
-    aws.us_east_1 = aws.us_east_1
-    aws.dr        = aws.dr
+    aws = aws
+    # One provider for all three roles: inputs fail before any region matters, and one provider process
+    # instead of three makes each case's plan a third cheaper.
+    aws.us_east_1 = aws
+    aws.dr        = aws
   }
 
   environment                 = var.environment
+  project                     = var.project
+  tags                        = var.tags
+  enable_deletion_protection  = var.enable_deletion_protection
+  domain_name                 = var.domain_name
+  hosted_zone_id              = var.hosted_zone_id
+  alarm_thresholds            = var.alarm_thresholds
   vpc_cidr                    = var.vpc_cidr
   subnet_newbits              = var.subnet_newbits
   availability_zone_count     = var.availability_zone_count
@@ -165,7 +199,7 @@ module "stack" {
   cpu_target_utilization      = var.cpu_target_utilization
   health_check                = var.health_check
   database                    = var.database
-  enable_backup               = true
+  enable_backup               = var.enable_backup
   backup_retention_days       = var.backup_retention_days
   alarm_emails                = var.alarm_emails
   off_hours_schedule          = var.off_hours_schedule
