@@ -21,7 +21,7 @@ variable "dr_region" {
 }
 
 variable "domain_name" {
-  description = "Public name of the application, e.g. app.example.com (a hosted zone for it is created; delegate it with the hosted zone's name servers). \"\" = no DNS, no custom certificates, plain HTTP on the ALB; CloudFront uses its default certificate."
+  description = "Public name of the application, e.g. app.example.com (a hosted zone for it is created; delegate it with the hosted zone's name servers). \"\" = the root's default: staging and prod use a placeholder under .example (fine on the emulator, never valid on AWS), dev has no DNS."
   type        = string
   default     = ""
 }

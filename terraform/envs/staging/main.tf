@@ -52,7 +52,7 @@ module "stack" {
   }
 
   # Edge
-  domain_name       = var.domain_name
+  domain_name       = coalesce(var.domain_name, "staging.ec2stack.example") # placeholder: set TF_VAR_domain_name to a domain you own
   enable_cloudfront = true
   enable_waf        = true
 

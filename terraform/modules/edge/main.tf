@@ -435,3 +435,12 @@ resource "aws_wafv2_web_acl_logging_configuration" "regional" {
   resource_arn            = aws_wafv2_web_acl.regional[0].arn
   log_destination_configs = [aws_cloudwatch_log_group.waf_regional[0].arn]
 }
+
+# The staging and prod roots default to a placeholder under the reserved .example TLD so that they plan and
+# check cleanly out of the box; on AWS such a name can never be validated, so say so before anyone applies it.
+check "domain_is_yours" {
+  assert {
+    condition     = var.emulator_mode || !endswith(var.domain_name, ".example")
+    error_message = "domain_name \"${var.domain_name}\" is a placeholder (.example): ACM cannot validate it on AWS; set TF_VAR_domain_name to a domain whose hosted zone you can delegate."
+  }
+}
