@@ -160,6 +160,11 @@ func (r *Runner) PlanJSON(ctx context.Context, path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	// terraform-exec checks the version (printing it to stdout) before its first command; do that before
+	// capturing stdout, so that the capture holds the plan JSON alone.
+	if _, _, err := tf.Version(ctx, false); err != nil {
+		return nil, fmt.Errorf("terraform version: %w", err)
+	}
 	var out bytes.Buffer
 	tf.SetStdout(&out)
 	if _, err := tf.ShowPlanFile(ctx, path); err != nil {
