@@ -69,8 +69,8 @@ func (c *command) check(ctx context.Context) error {
 		return err
 	}
 	var report *policy.Report
-	if inputFindings != nil { // no plan: the inputs themselves break their rules
-		report = policy.Apply(c.opts.env, append(engine.Rules(), policy.InputRule), inputFindings, exceptions, time.Now())
+	if inputFindings != nil { // no plan: the inputs themselves break their rules (exceptions cannot be judged)
+		report = policy.Apply(c.opts.env, append(engine.Rules(), policy.InputRule), inputFindings, nil, time.Now())
 	} else {
 		planEnv, findings, err := engine.Evaluate(ctx, planJSON)
 		var notPlan *policy.NotAPlanError
@@ -203,21 +203,20 @@ func invalidInputs(err error) []policy.Finding {
 
 var moduleContext = regexp.MustCompile(`^module "([^"]+)"$`)
 
-// inputAddress names the invalid input: the module call's argument, or the root variable.
+// inputAddress names the invalid input: an argument of the environment root's
+// call of the stack, or of the stack's call of one of its modules.
 func inputAddress(d terraform.Diagnostic) string {
 	name, _, _ := strings.Cut(d.Code, "=")
 	name = strings.TrimSpace(name)
-	if m := moduleContext.FindStringSubmatch(d.Context); m != nil && name != "" {
-		prefix := ""
-		if !strings.Contains(d.Location, filepath.Join("terraform", "envs")) {
-			prefix = "module.stack." // the stack calls the other modules
-		}
-		return prefix + "module." + m[1] + ".var." + name
+	m := moduleContext.FindStringSubmatch(d.Context)
+	switch {
+	case m == nil || name == "":
+		return "input variable (" + d.Location + ")"
+	case m[1] == "stack":
+		return "module.stack.var." + name
+	default:
+		return "module.stack.module." + m[1] + ".var." + name
 	}
-	if d.Address != "" {
-		return d.Address
-	}
-	return "input variable"
 }
 
 func codeValue(code string) string {
