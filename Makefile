@@ -1,14 +1,14 @@
 # Thin wrappers around the go and terraform commands; each target prints what it runs.
 ENV ?= dev
 
-.PHONY: up test lint build
+.PHONY: up test lint build tools
 
 # Bring an environment up on the local moto emulator (started and left running; `ec2stack emulator stop`).
 up:
 	go run ./cmd/ec2stack up $(ENV)
 
-# Everything: formatting, vet, unit tests and the end-to-end tests on moto.
-test: lint
+# Everything: the pinned scanners (built once), formatting, vet, unit tests, scans and the end-to-end tests on moto.
+test: tools lint
 	go test -count=1 -timeout 45m ./...
 
 lint:
@@ -18,3 +18,8 @@ lint:
 
 build:
 	go build -o bin/ec2stack ./cmd/ec2stack
+
+# Pinned trivy, tflint and the tflint AWS ruleset, built from tools/*/go.mod into ~/.cache/ec2stack/tools
+# (EC2STACK_TOOLS_DIR overrides); skips what is already built.
+tools:
+	tools/install
