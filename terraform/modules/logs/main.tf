@@ -72,7 +72,6 @@ data "aws_elb_service_account" "this" {
 #   CloudFront standard logging could use a CMK only if the key policy admitted its log-delivery account; ours
 #   does not, so both log buckets use SSE-S3 (AES256).
 # - AWS-0089 / CKV_AWS_18 (access logging): these are the access-log destinations; they do not log themselves.
-#trivy:ignore:AVD-AWS-0132
 #trivy:ignore:AVD-AWS-0089
 resource "aws_s3_bucket" "this" {
   for_each = local.kinds
@@ -111,7 +110,8 @@ resource "aws_s3_bucket_versioning" "this" {
   }
 }
 
-# SSE-S3, not our CMK: the stated exception above the bucket.
+# SSE-S3, not our CMK: the stated exception above the bucket (trivy reports AVD-AWS-0132 on this resource).
+#trivy:ignore:AVD-AWS-0132
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   for_each = local.kinds
 

@@ -79,9 +79,3 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
-
-variable "emulator_mode" {
-  description = "Set only by the emulator target: adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
-  type        = bool
-  default     = false
-}

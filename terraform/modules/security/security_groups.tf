@@ -106,6 +106,9 @@ resource "aws_vpc_security_group_egress_rule" "app_to_endpoints" {
   referenced_security_group_id = aws_security_group.endpoints.id
 }
 
+# Exception (security baseline, security groups row): HTTPS to the internet through the NAT for OS and package
+# updates; the instances have no public address and every other egress is scoped to a security group.
+#trivy:ignore:AVD-AWS-0104
 resource "aws_vpc_security_group_egress_rule" "app_https" {
   security_group_id = aws_security_group.app.id
   description       = "HTTPS out through the NAT gateway for package updates (accepted exception: egress to the internet)"

@@ -9,8 +9,6 @@ data "aws_availability_zones" "available" {
   }
 }
 
-data "aws_region" "current" {}
-
 locals {
   name               = "${var.project}-${var.environment}"
   availability_zones = slice(sort(data.aws_availability_zones.available.names), 0, var.availability_zone_count)
@@ -61,7 +59,6 @@ module "logs" {
   name                   = local.name
   enable_alb_logs        = true
   enable_cloudfront_logs = var.enable_cloudfront
-  emulator_mode          = var.emulator_mode
 }
 
 module "compute" {
