@@ -12,7 +12,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/ec2stack/ec2stack/internal/policy"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
@@ -148,19 +147,7 @@ func (c *command) readPlanFile(ctx context.Context, path string) ([]byte, error)
 	case bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")):
 		return b, nil
 	case bytes.HasPrefix(b, []byte("PK\x03\x04")):
-		home, err := repoHome()
-		if err != nil {
-			return nil, err
-		}
-		e, err := env.Lookup(home, c.opts.env)
-		if err != nil {
-			return nil, err
-		}
-		tool, err := terraform.FindTool(ctx)
-		if err != nil {
-			return nil, err
-		}
-		rc, err := terraform.PrepareCLIConfig(home)
+		home, e, tool, rc, err := c.locate(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -30,6 +30,22 @@ func repoHome() (string, error) {
 	return env.Home(cwd)
 }
 
+// locate finds the repository, the environment's root and terraform, and
+// writes ec2stack's terraform CLI config.
+func (c *command) locate(ctx context.Context) (home string, e env.Environment, tool terraform.Tool, rc string, err error) {
+	if home, err = repoHome(); err != nil {
+		return
+	}
+	if e, err = env.Lookup(home, c.opts.env); err != nil {
+		return
+	}
+	if tool, err = terraform.FindTool(ctx); err != nil {
+		return
+	}
+	rc, err = terraform.PrepareCLIConfig(home)
+	return
+}
+
 // prepare finds the tools, writes the CLI config and, on the emulator,
 // makes sure moto runs and holds the state bucket.
 func (c *command) prepare(ctx context.Context) (*session, error) {
@@ -40,19 +56,7 @@ func (c *command) prepare(ctx context.Context) (*session, error) {
 // AWS would get (emulator_mode = false) in a work directory of its own. Such a
 // plan is for checking, never for applying to the emulator.
 func (c *command) prepareSession(ctx context.Context, realSettings bool) (*session, error) {
-	home, err := repoHome()
-	if err != nil {
-		return nil, err
-	}
-	e, err := env.Lookup(home, c.opts.env)
-	if err != nil {
-		return nil, err
-	}
-	tool, err := terraform.FindTool(ctx)
-	if err != nil {
-		return nil, err
-	}
-	rc, err := terraform.PrepareCLIConfig(home)
+	home, e, tool, rc, err := c.locate(ctx)
 	if err != nil {
 		return nil, err
 	}
