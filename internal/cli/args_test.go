@@ -47,15 +47,15 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, apply, destroy, outputs, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, apply, destroy, outputs, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, destroy, outputs, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, destroy, outputs, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --json, --help`},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
 		{[]string{"up", "dev", "--target", "aws", "--endpoint", "http://127.0.0.1:5000"}, "ec2stack: --endpoint is for the emulator target only, not --target aws"},
 		{[]string{"up", "dev", "--target", "aws"}, "ec2stack: --target aws needs a state bucket: pass --state-bucket NAME or set EC2STACK_STATE_BUCKET"},

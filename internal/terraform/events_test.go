@@ -46,6 +46,7 @@ func TestParseEvent(t *testing.T) {
 		{"diag.jsonl", 1, Event{Type: EventDiagnostic, Address: "aws_vpc.bad", Diagnostic: &Diagnostic{
 			Severity: "error", Address: "aws_vpc.bad", Location: "main.tf:8",
 			Summary: "expected cidr_block to contain a valid Value, got: 10.0.0.0/99 with err: invalid CIDR address: 10.0.0.0/99",
+			Context: `resource "aws_vpc" "bad"`, Code: `resource "aws_vpc" "bad" { cidr_block = "10.0.0.0/99" }`,
 		}}},
 		{"undeclared.jsonl", 1, Event{Type: EventDiagnostic, Diagnostic: &Diagnostic{
 			Severity: "error", Summary: "Value for undeclared variable",
