@@ -135,15 +135,16 @@ func CheckReport(t *Tools, source string, findings []Finding, update bool) error
 		return err
 	}
 	if got != want {
-		return fmt.Errorf("%s is stale for %s: regenerate it with `go test ./test/scan -run %s -update`\n--- committed\n%s--- current scan\n%s",
+		return fmt.Errorf("%s is stale for %s: regenerate it with `%s`\n--- committed\n%s--- current scan\n%s",
 			ReportFile, source, testFor(source), got, want)
 	}
 	return nil
 }
 
+// testFor is the command that rewrites source's table.
 func testFor(source string) string {
 	if source == SourceCode {
-		return "TestTrivyTerraformCode"
+		return "go test ./test/scan -run TestTrivyTerraformCode -update"
 	}
-	return "TestTrivyPlans (with EC2STACK_PLAN_DIR)"
+	return "go test ./test/e2e -run TestPlanWithRealSettings -args -update"
 }
