@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/policy"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
@@ -48,7 +49,11 @@ func (c *command) check(ctx context.Context) error {
 		}
 		dirs = append(dirs, c.opts.policyDir)
 	}
-	engine, err := policy.Load(dirs...)
+	c2, err := contract.LoadHome(home)
+	if err != nil {
+		return err
+	}
+	engine, err := policy.Load(c2, dirs...)
 	if err != nil {
 		return fmt.Errorf("check %s: %w", c.opts.env, err)
 	}

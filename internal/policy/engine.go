@@ -8,6 +8,7 @@
 //	deny contains f if { ...; f := lib.finding(r, value, message) }
 //
 // where a finding is {"address", "value", "message"}. Shared helpers live in package ec2stack.lib (rules/lib.rego).
+// The environment contract (policy/contract.yaml) is data.contract; lib.contract is the plan's environment's part.
 package policy
 
 import (
@@ -26,6 +27,9 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/ec2stack/ec2stack/internal/contract"
 )
 
 //go:embed rules/*.rego
@@ -59,10 +63,11 @@ const rulesPackage = "data.ec2stack.rules"
 
 // Engine holds the compiled rules and the prepared query that evaluates all of them at once.
 type Engine struct {
-	rules  []Rule
-	byPkg  map[string]Rule // package name (after ec2stack.rules.) -> metadata
-	query  rego.PreparedEvalQuery
-	byFile map[string]string // package name -> file that declared it (for messages)
+	contract *contract.Contract
+	rules    []Rule
+	byPkg    map[string]Rule // package name (after ec2stack.rules.) -> metadata
+	query    rego.PreparedEvalQuery
+	byFile   map[string]string // package name -> file that declared it (for messages)
 }
 
 var (
@@ -71,8 +76,16 @@ var (
 	pkgPattern  = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )
 
-// Load compiles the built-in rules plus every *.rego file (not *_test.rego) directly in each of dirs.
-func Load(dirs ...string) (*Engine, error) {
+// Load compiles the built-in rules plus every *.rego file (not *_test.rego) directly in each of dirs; the rules
+// read the environment contract c as data.contract.
+func Load(c *contract.Contract, dirs ...string) (*Engine, error) {
+	if c == nil {
+		return nil, errors.New("policy: no environment contract")
+	}
+	data, err := c.Data()
+	if err != nil {
+		return nil, fmt.Errorf("policy: environment contract: %w", err)
+	}
 	modules := map[string]*ast.Module{}
 	add := func(name string, src []byte) error {
 		m, err := ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
@@ -154,7 +167,7 @@ func Load(dirs ...string) (*Engine, error) {
 		meta, _ = rs[0].Bindings["x"].(map[string]any)
 	}
 
-	e := &Engine{byPkg: map[string]Rule{}, byFile: files}
+	e := &Engine{contract: c, byPkg: map[string]Rule{}, byFile: files}
 	ids, names := map[string]string{}, map[string]string{}
 	pkgs := make([]string, 0, len(files))
 	for pkg := range files {
@@ -186,7 +199,8 @@ func Load(dirs ...string) (*Engine, error) {
 	}
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 
-	e.query, err = rego.New(rego.Compiler(compiler), rego.Query(rulesPackage)).PrepareForEval(ctx)
+	store := inmem.NewFromObject(map[string]any{"contract": data})
+	e.query, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(rulesPackage)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("prepare policy query: %s", oneLine(err))
 	}
@@ -296,6 +310,10 @@ func (e *Engine) Evaluate(ctx context.Context, plan []byte) (string, []Finding, 
 	env, _ := lookup(input, "planned_values", "outputs", "environment", "value").(string)
 	if env == "" {
 		return "", nil, &NotAPlanError{Reason: `no "environment" output with a known string value (every environment root must output it)`}
+	}
+	if _, err := e.contract.Environment(env); err != nil {
+		return env, nil, fmt.Errorf("the plan is for environment %q, which the environment contract does not define (it has %s)",
+			env, strings.Join(e.contract.Names(), ", "))
 	}
 
 	rs, err := e.query.Eval(ctx, rego.EvalInput(input))

@@ -11,11 +11,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ec2stack/ec2stack/internal/contract"
 )
+
+// committedContract is the repository's environment contract: the fixtures are judged against the real one.
+func committedContract(t *testing.T) *contract.Contract {
+	t.Helper()
+	c, err := contract.LoadHome(filepath.Join("..", ".."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
 
 func load(t *testing.T, dirs ...string) *Engine {
 	t.Helper()
-	e, err := Load(dirs...)
+	e, err := Load(committedContract(t), dirs...)
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -40,7 +52,10 @@ func key(address string, value any) string {
 	}
 }
 
-// TestRuleFixtures runs every rule over testdata/<rule-id>/{pass,fail}.json; every rule must have them.
+// TestRuleFixtures runs every rule over testdata/<rule-id>/: every pass*.json must give no finding of the rule,
+// every fail*.json exactly the findings its expect*.json lists (fail-x.json goes with expect-x.json). Every rule
+// must have pass.json, fail.json and expect.json; rules that read the environment contract add fixtures of other
+// environments (e.g. pass-dev.json).
 func TestRuleFixtures(t *testing.T) {
 	e := load(t)
 	if len(e.Rules()) == 0 {
@@ -54,28 +69,35 @@ func TestRuleFixtures(t *testing.T) {
 					t.Fatalf("rule %s has no fixture %s: %v", rule.ID, name, err)
 				}
 			}
-			if got := ruleFindings(t, e, rule.ID, filepath.Join(dir, "pass.json")); len(got) > 0 {
-				t.Errorf("pass.json: want no finding of %s, got %q", rule.ID, got)
+			passes, _ := filepath.Glob(filepath.Join(dir, "pass*.json"))
+			for _, pass := range passes {
+				if got := ruleFindings(t, e, rule.ID, pass); len(got) > 0 {
+					t.Errorf("%s: want no finding of %s, got %q", filepath.Base(pass), rule.ID, got)
+				}
 			}
-			var want []expected
-			b, err := os.ReadFile(filepath.Join(dir, "expect.json"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := json.Unmarshal(b, &want); err != nil {
-				t.Fatalf("expect.json: %v", err)
-			}
-			if len(want) == 0 {
-				t.Fatal("expect.json lists no finding: fail.json must fail")
-			}
-			var wantKeys []string
-			for _, w := range want {
-				wantKeys = append(wantKeys, key(w.Address, w.Value))
-			}
-			sort.Strings(wantKeys)
-			got := ruleFindings(t, e, rule.ID, filepath.Join(dir, "fail.json"))
-			if strings.Join(got, "\n") != strings.Join(wantKeys, "\n") {
-				t.Errorf("fail.json findings of %s:\n got: %q\nwant: %q", rule.ID, got, wantKeys)
+			fails, _ := filepath.Glob(filepath.Join(dir, "fail*.json"))
+			for _, fail := range fails {
+				expect := filepath.Join(dir, "expect"+strings.TrimPrefix(filepath.Base(fail), "fail"))
+				var want []expected
+				b, err := os.ReadFile(expect)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := json.Unmarshal(b, &want); err != nil {
+					t.Fatalf("%s: %v", expect, err)
+				}
+				if len(want) == 0 {
+					t.Fatalf("%s lists no finding: %s must fail", expect, filepath.Base(fail))
+				}
+				var wantKeys []string
+				for _, w := range want {
+					wantKeys = append(wantKeys, key(w.Address, w.Value))
+				}
+				sort.Strings(wantKeys)
+				got := ruleFindings(t, e, rule.ID, fail)
+				if strings.Join(got, "\n") != strings.Join(wantKeys, "\n") {
+					t.Errorf("%s findings of %s:\n got: %q\nwant: %q", filepath.Base(fail), rule.ID, got, wantKeys)
+				}
 			}
 		})
 	}
@@ -154,7 +176,7 @@ func TestLoadErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			writeRule(t, dir, tt.file, tt.src)
-			_, err := Load(dir)
+			_, err := Load(committedContract(t), dir)
 			if err == nil {
 				t.Fatal("Load: want an error")
 			}
@@ -166,7 +188,7 @@ func TestLoadErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, err := Load(filepath.Join(t.TempDir(), "missing")); err == nil {
+	if _, err := Load(committedContract(t), filepath.Join(t.TempDir(), "missing")); err == nil {
 		t.Error("Load of a missing dir: want an error")
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/policy"
 	"github.com/ec2stack/ec2stack/internal/scan"
 )
@@ -26,7 +27,11 @@ func checkPlan(t *testing.T, envName, planFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	engine, err := policy.Load(filepath.Join(repoRoot(t), "policy"))
+	c, err := contract.LoadHome(repoRoot(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	engine, err := policy.Load(c, filepath.Join(repoRoot(t), "policy"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,8 +7,8 @@ metadata := {
 	"id": "EC2S-320",
 	"name": "alb-settings",
 	"severity": "HIGH",
-	"summary": "Application load balancers drop invalid header fields, use desync mitigation defensive or strictest, write access logs, and have deletion protection in prod.",
-	"resolution": "Set drop_invalid_header_fields = true, desync_mitigation_mode = \"defensive\" (or \"strictest\"), access_logs { enabled = true }, and enable_deletion_protection = true in prod.",
+	"summary": "Application load balancers drop invalid header fields, use desync mitigation defensive or strictest, write access logs, and have deletion protection where the environment contract asks for it.",
+	"resolution": "Set drop_invalid_header_fields = true, desync_mitigation_mode = \"defensive\" (or \"strictest\"), access_logs { enabled = true }, and enable_deletion_protection = true where the contract says deletion_protection.",
 	"references": ["AWS-0052", "CKV_AWS_131", "CKV_AWS_328", "CKV_AWS_91", "CKV_AWS_150", "FSBP ELB.4", "FSBP ELB.5", "FSBP ELB.6", "FSBP ELB.12"],
 }
 
@@ -41,9 +41,9 @@ deny contains f if {
 }
 
 deny contains f if {
-	lib.environment == "prod"
+	lib.contract.deletion_protection
 	some lb in albs
 	not lib.is_unknown(lb, "enable_deletion_protection")
 	not lib.truthy(object.get(lb.values, "enable_deletion_protection", false))
-	f := lib.finding(lb, "enable_deletion_protection = false", "prod ALB has no deletion protection")
+	f := lib.finding(lb, "enable_deletion_protection = false", sprintf("%s ALB has no deletion protection (the contract asks for it)", [lib.environment]))
 }

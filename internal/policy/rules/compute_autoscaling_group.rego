@@ -8,8 +8,8 @@ metadata := {
 	"id": "EC2S-310",
 	"name": "autoscaling-group",
 	"severity": "MEDIUM",
-	"summary": "ASGs use ELB health checks, a launch template version that follows the template (latest_version or $Latest), subnets in at least 2 AZs, tags propagated at launch, and min_size >= 2 in prod.",
-	"resolution": "Set health_check_type = \"ELB\", launch_template { version = aws_launch_template.x.latest_version }, vpc_zone_identifier = the private subnets of >= 2 AZs, propagate_at_launch = true on every tag, and min_size >= 2 in prod.",
+	"summary": "ASGs use ELB health checks, a launch template version that follows the template (latest_version or $Latest), subnets in at least 2 AZs, and tags propagated at launch.",
+	"resolution": "Set health_check_type = \"ELB\", launch_template { version = aws_launch_template.x.latest_version }, vpc_zone_identifier = the private subnets of >= 2 AZs, and propagate_at_launch = true on every tag.",
 	"references": ["CKV_AWS_315", "CKV_AWS_153", "CKV2_AWS_15", "FSBP AutoScaling.1", "FSBP AutoScaling.2", "FSBP AutoScaling.3"],
 }
 
@@ -105,13 +105,4 @@ deny contains f if {
 	some tag in object.get(asg.values, "tag", [])
 	not lib.truthy(object.get(tag, "propagate_at_launch", false))
 	f := lib.finding(asg, sprintf("tag %v", [tag.key]), "ASG tag is not propagated to the instances it launches")
-}
-
-deny contains f if {
-	lib.environment == "prod"
-	some asg in asgs
-	n := object.get(asg.values, "min_size", null)
-	is_number(n)
-	n < 2
-	f := lib.finding(asg, sprintf("min_size = %d", [n]), "prod ASG must keep at least 2 instances")
 }

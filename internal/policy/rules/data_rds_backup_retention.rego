@@ -1,18 +1,15 @@
 package ec2stack.rules.rds_backup_retention
 
 import data.ec2stack.lib
-import data.ec2stack.lib_ops
 
 metadata := {
 	"id": "EC2S-502",
 	"name": "rds-backup-retention",
 	"severity": "MEDIUM",
-	"summary": "RDS automated backups are kept at least 7 days, and at least 30 days in prod (point-in-time recovery window).",
-	"resolution": "Set backup_retention_period (database.backup_retention_days in the environment root) to >= 7, >= 30 in prod.",
+	"summary": "RDS automated backups (the point-in-time recovery window) are kept at least the environment contract's database.min_backup_retention_days (never below 7).",
+	"resolution": "Set backup_retention_period (database.backup_retention_days in the environment root) to at least the contract's minimum.",
 	"references": ["AWS-0077", "CKV_AWS_133", "FSBP RDS.11"],
 }
-
-minimum_days := {"prod": 30, "default": 7}
 
 deny contains lib.finding(r, v, msg) if {
 	some r in lib.resources("aws_db_instance")
@@ -21,7 +18,7 @@ deny contains lib.finding(r, v, msg) if {
 	not lib.set(r, "replicate_source_db")
 	not lib.is_unknown(r, "backup_retention_period")
 	v := object.get(r.values, "backup_retention_period", 0)
-	min := lib_ops.minimum(lib.environment, minimum_days)
+	min := lib.contract.database.min_backup_retention_days
 	_below(v, min)
 	msg := sprintf("RDS backup retention is %v days; %s needs at least %d", [v, lib.environment, min])
 }

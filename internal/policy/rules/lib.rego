@@ -4,6 +4,10 @@ package ec2stack.lib
 # The environment the plan is for: every environment root outputs it.
 environment := input.planned_values.outputs.environment.value
 
+# contract is what the environment contract (policy/contract.yaml) requires of the plan's environment; the engine
+# refuses plans of environments the contract does not define.
+contract := data.contract.environments[environment]
+
 # resources(t) is every managed resource of type t that exists after the plan is applied, as
 # {address, type, name, index, module, values, unknown}: values are the planned attribute values
 # (null where unknown until apply), unknown mirrors them with true where the value is unknown.

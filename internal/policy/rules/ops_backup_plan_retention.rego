@@ -1,18 +1,15 @@
 package ec2stack.rules.backup_plan_retention
 
 import data.ec2stack.lib
-import data.ec2stack.lib_ops
 
 metadata := {
 	"id": "EC2S-705",
 	"name": "backup-plan-retention",
 	"severity": "MEDIUM",
-	"summary": "AWS Backup plan rules, and their cross-region copies, keep recovery points at least the environment's backup_retention_days (prod 30, staging 14, otherwise 7).",
-	"resolution": "Set lifecycle { delete_after } of every rule and copy_action to at least the environment's minimum (backup_retention_days in the environment root).",
+	"summary": "AWS Backup plan rules, and their cross-region copies, keep recovery points at least the environment contract's backup.min_retention_days.",
+	"resolution": "Set lifecycle { delete_after } of every rule and copy_action to at least the contract's minimum (backup_retention_days in the environment root).",
 	"references": ["security baseline: prod backups >= 30 days"],
 }
-
-minimum_days := {"prod": 30, "staging": 14, "default": 7}
 
 lifecycles contains [p, where, path, lc] if {
 	some p in lib.resources("aws_backup_plan")
@@ -36,7 +33,7 @@ deny contains lib.finding(p, v, msg) if {
 	not lib.is_unknown(p, array.concat(path, ["delete_after"]))
 	v := object.get(lc, "delete_after", null)
 	is_number(v)
-	min := lib_ops.minimum(lib.environment, minimum_days)
+	min := lib.contract.backup.min_retention_days
 	v < min
 	msg := sprintf("Backup %s deletes recovery points after %v days; %s needs at least %d", [where, v, lib.environment, min])
 }

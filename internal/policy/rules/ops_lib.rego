@@ -141,8 +141,3 @@ as_list(x) := [x] if not is_array(x)
 principals(st, kind) := {p | some p in as_list(st.Principal[kind])} if is_object(st.Principal)
 
 principals(st, _) := {"*"} if st.Principal == "*"
-
-# minimum(env, table) is the environment's entry of table, or table.default.
-minimum(env, table) := table[env]
-
-minimum(env, table) := table["default"] if not table[env]

@@ -1,24 +1,21 @@
 package ec2stack.rules.log_group_retention
 
 import data.ec2stack.lib
-import data.ec2stack.lib_ops
 
 metadata := {
 	"id": "EC2S-702",
 	"name": "log-group-retention",
 	"severity": "MEDIUM",
-	"summary": "CloudWatch log groups have a retention set and at least the environment's minimum (log_retention_days: dev 14, staging 30, prod 365 days; 30 for any other environment).",
-	"resolution": "Set retention_in_days on the log group from the environment's log_retention_days.",
+	"summary": "CloudWatch log groups have a retention set and keep events at least the environment contract's logs.min_retention_days.",
+	"resolution": "Set retention_in_days on the log group from the environment root's log_retention_days, at least the contract's minimum.",
 	"references": ["CKV_AWS_66", "CKV_AWS_338", "FSBP CloudWatch.16"],
 }
-
-minimum_days := {"dev": 14, "staging": 30, "prod": 365, "default": 30}
 
 deny contains lib.finding(r, v, msg) if {
 	some r in lib.resources("aws_cloudwatch_log_group")
 	not lib.is_unknown(r, "retention_in_days")
 	v := object.get(r.values, "retention_in_days", null)
-	min := lib_ops.minimum(lib.environment, minimum_days)
+	min := lib.contract.logs.min_retention_days
 	msg := _problem(v, min)
 }
 

@@ -1,4 +1,5 @@
-# SSH and RDP are never open to the internet; prod has no SSH ingress at all (access is SSM Session Manager).
+# SSH and RDP are never open to the internet; where the environment contract says ssh: none (prod) there is no SSH
+# ingress at all (access is SSM Session Manager).
 package ec2stack.rules.security_group_admin_ports
 
 import data.ec2stack.lib
@@ -8,8 +9,8 @@ metadata := {
 	"id": "EC2S-202",
 	"name": "security-group-admin-ports",
 	"severity": "CRITICAL",
-	"summary": "No security group ingress allows SSH (22) or RDP (3389) from 0.0.0.0/0 or ::/0; in prod no SSH ingress exists at all.",
-	"resolution": "Use SSM Session Manager; in dev/staging allow SSH only from the listed authorized CIDRs (ssh_authorized_cidrs), and in prod from nowhere.",
+	"summary": "No security group ingress allows SSH (22) or RDP (3389) from 0.0.0.0/0 or ::/0; where the environment contract says access.ssh = none, no SSH ingress exists at all.",
+	"resolution": "Use SSM Session Manager; allow SSH only from the listed authorized CIDRs (ssh_authorized_cidrs) where the contract says restricted, and from nowhere where it says none.",
 	"references": ["AWS-0107", "CKV_AWS_24", "CKV_AWS_25", "CKV_AWS_277", "CIS AWS 5.2", "CIS AWS 5.3", "FSBP EC2.13", "FSBP EC2.14", "FSBP EC2.53", "FSBP EC2.54"],
 }
 
@@ -30,14 +31,14 @@ deny contains f if {
 }
 
 deny contains f if {
-	lib.environment == "prod"
+	lib.contract.access.ssh == "none"
 	some x in sg.rules
 	x.direction == "ingress"
 	sg.covers(x, 22)
 	f := {
 		"address": x.address,
 		"value": sprintf("port 22 from %s%s", [concat(", ", sources(x)), sg.where(x)]),
-		"message": "prod allows no SSH ingress from any source: use SSM Session Manager",
+		"message": sprintf("%s allows no SSH ingress from any source (access.ssh = none): use SSM Session Manager", [lib.environment]),
 	}
 }
 
