@@ -1,10 +1,3 @@
-// Package verify checks a deployed environment against the live AWS API (moto or real AWS), read-only.
-//
-// It works in two halves so that every check can be proven to fail:
-//   - Collect reads everything the checks need into a plain Snapshot, driven by the environment root's outputs;
-//   - Check is a pure function of a Snapshot and the Expectations for the environment.
-//
-// Leftovers lists what is still tagged with an environment after destroy.
 package verify
 
 import (
