@@ -52,9 +52,8 @@ resource "aws_iam_role_policy" "dlm_kms" {
   })
 }
 
-# moto 5.2.1 has no DLM service: off on the emulator.
 resource "aws_dlm_lifecycle_policy" "ebs" {
-  count = var.enable_ebs_snapshots && !var.emulator_mode ? 1 : 0
+  count = var.enable_ebs_snapshots ? 1 : 0
 
   description        = "${var.name} daily EBS snapshots"
   execution_role_arn = aws_iam_role.dlm[0].arn

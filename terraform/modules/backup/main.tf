@@ -16,15 +16,12 @@ locals {
     weekly  = { schedule = var.schedules.weekly, delete_after = var.weekly_retention_days }
     monthly = { schedule = var.schedules.monthly, delete_after = var.monthly_retention_days }
   }
-
-  # force_destroy deletes recovery points first; moto 5.2.1 cannot, and destroy then fails.
-  vault_force_destroy = var.vault_force_destroy && !var.emulator_mode
 }
 
 resource "aws_backup_vault" "this" {
   name          = "${var.name}-vault"
   kms_key_arn   = var.kms_key_arn
-  force_destroy = local.vault_force_destroy
+  force_destroy = var.vault_force_destroy
 }
 
 resource "aws_backup_vault" "dr" {
@@ -33,7 +30,7 @@ resource "aws_backup_vault" "dr" {
 
   name          = "${var.name}-dr-vault"
   kms_key_arn   = var.dr_kms_key_arn
-  force_destroy = local.vault_force_destroy
+  force_destroy = var.vault_force_destroy
 
   lifecycle {
     precondition {
@@ -97,9 +94,9 @@ resource "aws_iam_role_policy_attachment" "backup" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/${each.key}"
 }
 
-# Every resource carrying all selection_tags (AND). moto 5.2.1 lacks CreateBackupSelection: off on the emulator.
+# Every resource carrying all selection_tags (AND).
 resource "aws_backup_selection" "this" {
-  count = var.emulator_mode ? 0 : 1
+  count = var.enable_selection ? 1 : 0
 
   name         = "${var.name}-by-tag"
   plan_id      = aws_backup_plan.this.id

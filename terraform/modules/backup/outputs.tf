@@ -19,7 +19,7 @@ output "dr_vault_arn" {
 }
 
 output "dlm_policy_id" {
-  description = "ID of the DLM EBS snapshot policy; null when EBS snapshots are off (or on the emulator)."
+  description = "ID of the DLM EBS snapshot policy; null when EBS snapshots are off."
   value       = one(aws_dlm_lifecycle_policy.ebs[*].id)
 }
 

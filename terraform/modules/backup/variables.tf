@@ -146,13 +146,13 @@ variable "ebs_kms_key_arns" {
 }
 
 variable "vault_force_destroy" {
-  description = "Let terraform destroy the vaults while they still hold recovery points (never in prod). Always off on the emulator."
+  description = "Let terraform destroy the vaults while they still hold recovery points (never in prod)."
   type        = bool
   default     = false
 }
 
-variable "emulator_mode" {
-  description = "Set only by the emulator target; adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
+variable "enable_selection" {
+  description = "Select the resources carrying selection_tags for the plan. false leaves the plan with nothing to back up: only for an API without CreateBackupSelection."
   type        = bool
-  default     = false
+  default     = true
 }

@@ -9,8 +9,7 @@ resource "aws_lb" "this" {
   security_groups            = [var.alb_security_group_id]
   drop_invalid_header_fields = true
   desync_mitigation_mode     = "defensive"
-  # moto honours deletion protection, so the emulator could never destroy prod: off there (the plan test checks it).
-  enable_deletion_protection = var.enable_deletion_protection && !var.emulator_mode
+  enable_deletion_protection = var.enable_deletion_protection
 
   dynamic "access_logs" {
     for_each = var.access_logs_bucket == "" ? [] : [1]

@@ -7,8 +7,7 @@ resource "aws_autoscaling_group" "this" {
   health_check_type         = "ELB"
   health_check_grace_period = var.health_check_grace_period
   target_group_arns         = [aws_lb_target_group.this.arn]
-  # moto launches fewer Spot instances than asked, so on the emulator terraform does not wait for capacity.
-  wait_for_capacity_timeout = var.emulator_mode ? "0" : "10m"
+  wait_for_capacity_timeout = var.capacity_wait_timeout
 
   dynamic "launch_template" {
     for_each = var.enable_spot ? [] : [1]

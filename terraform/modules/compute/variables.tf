@@ -223,10 +223,15 @@ variable "cloudwatch_agent_config_parameter" {
   type        = string
 }
 
-variable "emulator_mode" {
-  description = "Set only by the emulator target: adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
-  type        = bool
-  default     = false
+variable "capacity_wait_timeout" {
+  description = "How long terraform waits for the Auto Scaling group to reach its desired healthy capacity (a duration such as \"10m\"); \"0\" does not wait."
+  type        = string
+  default     = "10m"
+
+  validation {
+    condition     = can(regex("^(0|[0-9]+(s|m|h))$", var.capacity_wait_timeout))
+    error_message = "capacity_wait_timeout must be 0 or a duration such as 10m, 600s or 1h; got \"${var.capacity_wait_timeout}\"."
+  }
 }
 
 variable "off_hours_schedule" {

@@ -21,14 +21,10 @@ locals {
     postgres = { name = "rds.force_ssl", value = "1" }
     mysql    = { name = "require_secure_transport", value = "ON" }
   }
-  # emulator_mode: moto stores parameters but never reads them back as user-set, so every plan would show
-  # them again; on the emulator the group is created without them (the plan tests prove the AWS value).
-  parameters = var.emulator_mode ? [] : [local.tls_parameters[var.engine]]
+  parameters = var.enforce_tls ? [local.tls_parameters[var.engine]] : []
 
-  # emulator_mode: moto does not return Performance Insights or Enhanced Monitoring settings, so they would
-  # diff forever; both are off on the emulator (the plan tests prove the AWS values).
-  performance_insights_enabled = var.enable_performance_insights && !var.emulator_mode
-  monitoring_enabled           = var.monitoring_interval > 0 && !var.emulator_mode
+  performance_insights_enabled = var.enable_performance_insights
+  monitoring_enabled           = var.monitoring_interval > 0
 
   identifier = "${var.name}-db"
 }

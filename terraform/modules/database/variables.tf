@@ -216,8 +216,8 @@ variable "monitoring_interval" {
   }
 }
 
-variable "emulator_mode" {
-  description = "Set only by the emulator target: adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
+variable "enforce_tls" {
+  description = "Refuse unencrypted connections through the parameter group (rds.force_ssl for PostgreSQL, require_secure_transport for MySQL). false creates the group without parameters."
   type        = bool
-  default     = false
+  default     = true
 }

@@ -131,10 +131,10 @@ resource "aws_acm_certificate_validation" "cloudfront" {
 # CloudFront
 ################################################################################
 
-# moto 5.2.1 has no response headers policies: the emulator attaches the managed SecurityHeadersPolicy instead
-# (HSTS, nosniff, frame options, referrer, XSS); the plan test proves this one on AWS.
+# Our own security headers (HSTS for a year with preload, nosniff, frame options, referrer, XSS); without it
+# (create_security_headers_policy = false) the distribution uses AWS's managed SecurityHeadersPolicy.
 resource "aws_cloudfront_response_headers_policy" "this" {
-  count = local.enable_cloudfront && !var.emulator_mode ? 1 : 0
+  count = local.enable_cloudfront && var.create_security_headers_policy ? 1 : 0
 
   name    = "${var.name}-security-headers"
   comment = "Security headers for ${var.name}."
@@ -179,9 +179,8 @@ resource "aws_cloudfront_distribution" "this" {
   price_class     = var.cloudfront_price_class
   aliases         = local.enable_dns ? [var.domain_name] : []
   web_acl_id      = local.enable_waf_cf ? aws_wafv2_web_acl.cloudfront[0].arn : null
-  # On AWS the apply waits until the distribution is deployed everywhere (so the alias records point at a live
-  # distribution); moto deploys instantly, where the wait only costs ~30 s.
-  wait_for_deployment = !var.emulator_mode
+  # The apply waits until the distribution is deployed everywhere, so the alias records point at a live one.
+  wait_for_deployment = var.wait_for_deployment
 
   origin {
     origin_id   = local.origin_id
@@ -211,19 +210,7 @@ resource "aws_cloudfront_distribution" "this" {
     compress                   = true
     cache_policy_id            = local.cache_policy_caching_disabled
     origin_request_policy_id   = local.origin_request_policy_all_viewer_except_host
-    response_headers_policy_id = var.emulator_mode ? local.response_headers_policy_managed_security_headers : aws_cloudfront_response_headers_policy.this[0].id
-
-    # moto 5.2.1 invents ForwardedValues (query string off, no cookies) for every behaviour, so without this block
-    # the plan would never be clean there. AWS rejects ForwardedValues next to a cache policy, so never on AWS.
-    dynamic "forwarded_values" {
-      for_each = var.emulator_mode ? [1] : []
-      content {
-        query_string = false
-        cookies {
-          forward = "none"
-        }
-      }
-    }
+    response_headers_policy_id = var.create_security_headers_policy ? aws_cloudfront_response_headers_policy.this[0].id : local.response_headers_policy_managed_security_headers
   }
 
   restrictions {
@@ -235,12 +222,10 @@ resource "aws_cloudfront_distribution" "this" {
   # Exception (stated): without a domain there is no certificate to present, so CloudFront serves its default
   # *.cloudfront.net certificate, whose minimum protocol CloudFront fixes at TLSv1.
   viewer_certificate {
-    # moto 5.2.1 reports CloudFrontDefaultCertificate = true even next to an ACM certificate.
-    cloudfront_default_certificate = !local.enable_dns || var.emulator_mode
+    cloudfront_default_certificate = !local.enable_dns
     acm_certificate_arn            = local.enable_dns ? aws_acm_certificate_validation.cloudfront[0].certificate_arn : null
-    # moto 5.2.1 reports SSLSupportMethod = sni-only even for the default certificate (AWS omits it there).
-    ssl_support_method       = local.enable_dns || var.emulator_mode ? "sni-only" : null
-    minimum_protocol_version = local.enable_dns ? "TLSv1.2_2021" : "TLSv1"
+    ssl_support_method             = local.enable_dns ? "sni-only" : null
+    minimum_protocol_version       = local.enable_dns ? "TLSv1.2_2021" : "TLSv1"
   }
 
   dynamic "logging_config" {
@@ -434,13 +419,4 @@ resource "aws_wafv2_web_acl_logging_configuration" "regional" {
 
   resource_arn            = aws_wafv2_web_acl.regional[0].arn
   log_destination_configs = [aws_cloudwatch_log_group.waf_regional[0].arn]
-}
-
-# The staging and prod roots default to a placeholder under the reserved .example TLD so that they plan and
-# check cleanly out of the box; on AWS such a name can never be validated, so say so before anyone applies it.
-check "domain_is_yours" {
-  assert {
-    condition     = var.emulator_mode || !endswith(var.domain_name, ".example")
-    error_message = "domain_name \"${var.domain_name}\" is a placeholder (.example): ACM cannot validate it on AWS; set TF_VAR_domain_name to a domain whose hosted zone you can delegate."
-  }
 }

@@ -8,10 +8,16 @@ variable "name" {
   }
 }
 
-variable "emulator_mode" {
-  description = "Set only by the emulator target: adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
+variable "create_security_headers_policy" {
+  description = "Create our own CloudFront response headers policy (HSTS for a year with preload, nosniff, frame options, referrer, XSS); false attaches AWS's managed SecurityHeadersPolicy instead."
   type        = bool
-  default     = false
+  default     = true
+}
+
+variable "wait_for_deployment" {
+  description = "Wait until the CloudFront distribution is deployed to every edge location before the apply goes on."
+  type        = bool
+  default     = true
 }
 
 variable "domain_name" {

@@ -102,9 +102,8 @@ resource "aws_cloudwatch_metric_alarm" "this" {
 }
 
 # "Service down": no healthy capacity behind the load balancer and the load balancer itself failing requests.
-# moto 5.2.1 lacks PutCompositeAlarm: off on the emulator.
 resource "aws_cloudwatch_composite_alarm" "service_down" {
-  count = var.enable_alarms && var.enable_composite_alarm && !var.emulator_mode ? 1 : 0
+  count = var.enable_alarms && var.enable_composite_alarm ? 1 : 0
 
   alarm_name        = "${var.name}-service-down"
   alarm_description = "CRITICAL ${var.environment}: unhealthy targets and load balancer 5xx at the same time: the service is down."

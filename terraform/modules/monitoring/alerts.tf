@@ -63,9 +63,9 @@ resource "aws_cloudwatch_event_target" "autoscaling" {
   arn       = aws_sns_topic.alerts.arn
 }
 
-# Classic Auto Scaling notifications. moto 5.2.1 lacks PutNotificationConfiguration: off on the emulator.
+# Classic Auto Scaling notifications.
 resource "aws_autoscaling_notification" "this" {
-  count = var.enable_asg_notifications && !var.emulator_mode ? 1 : 0
+  count = var.enable_asg_notifications ? 1 : 0
 
   group_names = [var.autoscaling_group_name]
   topic_arn   = aws_sns_topic.alerts.arn

@@ -191,9 +191,3 @@ variable "alarm_thresholds" {
     error_message = "alarm_thresholds.rds_connections_warning must be at least 1 and below rds_connections_critical; got ${var.alarm_thresholds.rds_connections_warning}/${var.alarm_thresholds.rds_connections_critical}."
   }
 }
-
-variable "emulator_mode" {
-  description = "Set only by the emulator target; adapts what moto cannot run (see docs/emulator.md). Never true on AWS."
-  type        = bool
-  default     = false
-}

@@ -14,6 +14,10 @@ locals {
   availability_zones = slice(sort(data.aws_availability_zones.available.names), 0, var.availability_zone_count)
   database_port      = var.database.engine == "mysql" ? 3306 : 5432
   enable_https       = var.domain_name != ""
+
+  # The emulator switch becomes plain settings of the modules here and nowhere else: every argument below that
+  # reads local.on_aws is something moto 5.2.1 cannot run or read back (docs/emulator.md says what and why).
+  on_aws = !var.emulator_mode
 }
 
 module "network" {
@@ -88,9 +92,9 @@ module "compute" {
   enable_https                      = local.enable_https
   certificate_arn                   = module.edge.alb_certificate_arn
   access_logs_bucket                = module.logs.alb_logs_bucket
-  enable_deletion_protection        = var.enable_deletion_protection
+  enable_deletion_protection        = var.enable_deletion_protection && local.on_aws
   cloudwatch_agent_config_parameter = module.monitoring.cloudwatch_agent_config_parameter
-  emulator_mode                     = var.emulator_mode
+  capacity_wait_timeout             = local.on_aws ? "10m" : "0"
 }
 
 module "database" {
@@ -106,10 +110,13 @@ module "database" {
   instance_class        = var.database.instance_class
   allocated_storage_gb  = var.database.allocated_storage_gb
   multi_az              = var.database.multi_az
-  deletion_protection   = var.database.deletion_protection && !var.emulator_mode
+  deletion_protection   = var.database.deletion_protection && local.on_aws
   backup_retention_days = var.database.backup_retention_days
   enable_read_replica   = var.database.enable_read_replica
-  emulator_mode         = var.emulator_mode
+
+  enforce_tls                 = local.on_aws
+  enable_performance_insights = local.on_aws
+  monitoring_interval         = local.on_aws ? 60 : 0
 }
 
 module "edge" {
@@ -131,7 +138,9 @@ module "edge" {
   cloudfront_logs_bucket = module.logs.cloudfront_logs_bucket == null ? "" : module.logs.cloudfront_logs_bucket
   waf_log_retention_days = var.log_retention_days
   logs_kms_key_arn       = module.security.logs_kms_key_arn
-  emulator_mode          = var.emulator_mode
+
+  create_security_headers_policy = local.on_aws
+  wait_for_deployment            = local.on_aws
 }
 
 module "monitoring" {
@@ -150,9 +159,8 @@ module "monitoring" {
   alarm_emails             = var.alarm_emails
   enable_alarms            = var.enable_alarms
   alarm_thresholds         = var.alarm_thresholds
-  enable_composite_alarm   = var.enable_on_call
-  enable_asg_notifications = var.enable_on_call
-  emulator_mode            = var.emulator_mode
+  enable_composite_alarm   = var.enable_on_call && local.on_aws
+  enable_asg_notifications = var.enable_on_call && local.on_aws
 }
 
 module "backup" {
@@ -172,5 +180,7 @@ module "backup" {
   # DLM targets exactly the Name tag the Auto Scaling group puts on its volumes (unique to this environment).
   ebs_target_tags  = { Name = module.compute.volume_tags["Name"] }
   ebs_kms_key_arns = [module.security.ebs_kms_key_arn]
-  emulator_mode    = var.emulator_mode
+
+  enable_selection     = local.on_aws
+  enable_ebs_snapshots = local.on_aws
 }

@@ -54,11 +54,6 @@ variable "subnet_newbits" {
 variable "nat_gateway_mode" {
   description = "\"single\" shared NAT gateway or one \"per_az\"."
   type        = string
-
-  validation {
-    condition     = var.environment != "prod" || var.nat_gateway_mode == "per_az"
-    error_message = "prod needs one NAT gateway per AZ (nat_gateway_mode = \"per_az\"); got \"${var.nat_gateway_mode}\"."
-  }
 }
 
 variable "interface_endpoint_services" {
@@ -72,11 +67,6 @@ variable "ssh_authorized_cidrs" {
   description = "CIDRs allowed to SSH to the instances; empty = no SSH rule."
   type        = list(string)
   default     = []
-
-  validation {
-    condition     = var.environment != "prod" || length(var.ssh_authorized_cidrs) == 0
-    error_message = "prod allows no SSH at all (SSM Session Manager only): ssh_authorized_cidrs must be empty; got [${join(", ", var.ssh_authorized_cidrs)}]."
-  }
 }
 
 variable "app_port" {
@@ -88,21 +78,11 @@ variable "app_port" {
 variable "kms_deletion_window_days" {
   description = "Deletion window of the customer-managed keys."
   type        = number
-
-  validation {
-    condition     = var.environment != "prod" || var.kms_deletion_window_days == 30
-    error_message = "prod keys need the 30-day deletion window: kms_deletion_window_days must be 30; got ${var.kms_deletion_window_days}."
-  }
 }
 
 variable "log_retention_days" {
   description = "Retention of the log groups (flow, system, security, application), in days."
   type        = number
-
-  validation {
-    condition     = var.log_retention_days >= lookup({ dev = 1, staging = 30, prod = 365 }, var.environment, 1)
-    error_message = "log_retention_days must be at least ${lookup({ dev = 1, staging = 30, prod = 365 }, var.environment, 1)} in ${var.environment}; got ${var.log_retention_days}."
-  }
 }
 
 # Compute
@@ -120,11 +100,6 @@ variable "instance_type" {
 variable "asg_min_size" {
   description = "Minimum instances."
   type        = number
-
-  validation {
-    condition     = var.environment != "prod" || var.asg_min_size >= 2
-    error_message = "prod needs asg_min_size of at least 2 (instances in two AZs); got ${var.asg_min_size}."
-  }
 }
 
 variable "asg_max_size" {
@@ -169,15 +144,10 @@ variable "enable_deletion_protection" {
   description = "Deletion protection on the load balancer."
   type        = bool
   default     = false
-
-  validation {
-    condition     = var.environment != "prod" || var.enable_deletion_protection
-    error_message = "prod needs enable_deletion_protection = true on the load balancer."
-  }
 }
 
 variable "emulator_mode" {
-  description = "The emulator switch: adapts what moto cannot run (docs/emulator.md). Never true on AWS."
+  description = "The emulator switch: turns off, through plain module settings, what moto cannot run (docs/emulator.md). Never true on AWS."
   type        = bool
   default     = false
 }
@@ -208,11 +178,6 @@ variable "database" {
     enable_read_replica   = optional(bool, false)
   })
   default = {}
-
-  validation {
-    condition     = var.environment != "prod" || (var.database.multi_az && var.database.deletion_protection && var.database.backup_retention_days >= 30)
-    error_message = "prod needs database.multi_az = true, database.deletion_protection = true and database.backup_retention_days >= 30; got ${var.database.multi_az}, ${var.database.deletion_protection}, ${var.database.backup_retention_days}."
-  }
 }
 
 # Edge
@@ -270,22 +235,12 @@ variable "enable_backup" {
   description = "AWS Backup plan (daily, weekly, monthly) and daily EBS snapshots (DLM)."
   type        = bool
   default     = false
-
-  validation {
-    condition     = var.environment != "prod" || var.enable_backup
-    error_message = "prod needs enable_backup = true (AWS Backup and EBS snapshots)."
-  }
 }
 
 variable "backup_retention_days" {
   description = "Retention of the daily backups, in days (weekly and monthly keep longer)."
   type        = number
   default     = 7
-
-  validation {
-    condition     = var.environment != "prod" || var.backup_retention_days >= 30
-    error_message = "backup_retention_days must be at least 30 in prod; got ${var.backup_retention_days}."
-  }
 }
 
 variable "enable_cross_region_backup" {

@@ -70,7 +70,7 @@ run "primary_only" {
 
   assert {
     condition     = length(aws_backup_selection.this) == 1 && aws_backup_selection.this[0].iam_role_arn == aws_iam_role.backup.arn && aws_backup_selection.this[0].resources == toset(["*"])
-    error_message = "The tag selection must exist off the emulator, with the backup role."
+    error_message = "The tag selection must exist by default, with the backup role."
   }
 
   assert {
@@ -159,29 +159,29 @@ run "cross_region" {
   }
 }
 
-run "emulator" {
+run "selection_off" {
   command = plan
 
   variables {
-    emulator_mode            = true
+    enable_selection         = false
     vault_force_destroy      = true
     enable_cross_region_copy = true
     dr_kms_key_arn           = "arn:aws:kms:us-west-2:123456789012:key/33333333-3333-3333-3333-333333333333"
   }
 
   assert {
-    condition     = length(aws_backup_selection.this) == 0 && length(aws_dlm_lifecycle_policy.ebs) == 0 && output.dlm_policy_id == null
-    error_message = "Selection and DLM policy must be off on the emulator."
+    condition     = length(aws_backup_selection.this) == 0 && length(aws_dlm_lifecycle_policy.ebs) == 1
+    error_message = "enable_selection = false drops the tag selection only."
   }
 
   assert {
-    condition     = !aws_backup_vault.this.force_destroy && !aws_backup_vault.dr[0].force_destroy
-    error_message = "force_destroy must never be on for the emulator."
+    condition     = aws_backup_vault.this.force_destroy && aws_backup_vault.dr[0].force_destroy
+    error_message = "vault_force_destroy must reach both vaults."
   }
 
   assert {
     condition     = length(aws_iam_role.dlm) == 1 && length(aws_backup_vault.dr) == 1 && aws_backup_plan.this.name == "ec2stack-test-plan"
-    error_message = "Roles, vaults and plan stay on the emulator."
+    error_message = "Roles, vaults and plan stay without a selection."
   }
 }
 

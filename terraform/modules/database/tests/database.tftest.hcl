@@ -89,28 +89,30 @@ run "defaults_postgres" {
   }
 }
 
-run "emulator_postgres" {
+run "insights_monitoring_tls_off" {
   command = plan
 
   variables {
-    emulator_mode = true
+    enforce_tls                 = false
+    enable_performance_insights = false
+    monitoring_interval         = 0
   }
 
   assert {
     condition     = length(aws_db_parameter_group.this.parameter) == 0
-    error_message = "emulator: parameter group must carry no parameters (moto never reads them back)"
+    error_message = "enforce_tls = false: the parameter group carries no parameters"
   }
   assert {
     condition     = aws_db_instance.this.performance_insights_enabled == false
-    error_message = "emulator: Performance Insights must be off"
+    error_message = "enable_performance_insights = false: Performance Insights must be off"
   }
   assert {
     condition     = aws_db_instance.this.monitoring_interval == 0 && length(aws_iam_role.monitoring) == 0
-    error_message = "emulator: enhanced monitoring and its role must be off"
+    error_message = "monitoring_interval = 0: enhanced monitoring and its role must be off"
   }
   assert {
     condition     = aws_db_instance.this.storage_encrypted && aws_db_instance.this.publicly_accessible == false && aws_db_instance.this.iam_database_authentication_enabled
-    error_message = "emulator must keep encryption, privacy and IAM auth"
+    error_message = "encryption, privacy and IAM auth do not depend on these settings"
   }
 }
 

@@ -206,39 +206,25 @@ run "everything_on" {
   }
 }
 
-run "emulator_mode" {
+run "managed_headers_no_wait" {
   command = plan
 
   variables {
-    emulator_mode = true
+    create_security_headers_policy = false
+    wait_for_deployment            = false
   }
 
   assert {
     condition     = length(aws_cloudfront_response_headers_policy.this) == 0 && aws_cloudfront_distribution.this[0].default_cache_behavior[0].response_headers_policy_id == "67f7725c-6f97-4210-82d7-5512b31e9d03"
-    error_message = "on moto (no response headers policies) the managed SecurityHeadersPolicy is attached"
+    error_message = "without our own policy the managed SecurityHeadersPolicy is attached"
   }
   assert {
-    condition     = length(aws_cloudfront_distribution.this[0].default_cache_behavior[0].forwarded_values) == 1 && !aws_cloudfront_distribution.this[0].wait_for_deployment
-    error_message = "on moto forwarded_values mirror what moto invents and the deployment wait is off"
+    condition     = length(aws_cloudfront_distribution.this[0].default_cache_behavior[0].forwarded_values) == 0 && !aws_cloudfront_distribution.this[0].wait_for_deployment
+    error_message = "never forwarded_values next to a cache policy; the deployment wait follows wait_for_deployment"
   }
   assert {
-    condition     = one(aws_cloudfront_distribution.this[0].viewer_certificate).cloudfront_default_certificate && one(aws_cloudfront_distribution.this[0].viewer_certificate).minimum_protocol_version == "TLSv1.2_2021"
-    error_message = "on moto the default-certificate flag mirrors moto; the ACM settings stay"
-  }
-}
-
-run "emulator_mode_no_domain" {
-  command = plan
-
-  variables {
-    emulator_mode      = true
-    domain_name        = ""
-    create_hosted_zone = false
-  }
-
-  assert {
-    condition     = one(aws_cloudfront_distribution.this[0].viewer_certificate).cloudfront_default_certificate && one(aws_cloudfront_distribution.this[0].viewer_certificate).ssl_support_method == "sni-only"
-    error_message = "on moto the default certificate reads back with sni-only, so the emulator sends it"
+    condition     = !one(aws_cloudfront_distribution.this[0].viewer_certificate).cloudfront_default_certificate && one(aws_cloudfront_distribution.this[0].viewer_certificate).minimum_protocol_version == "TLSv1.2_2021"
+    error_message = "the ACM certificate settings do not depend on these settings"
   }
 }
 

@@ -81,7 +81,7 @@ run "full_aws" {
 
   assert {
     condition     = length(aws_cloudwatch_composite_alarm.service_down) == 1 && aws_cloudwatch_composite_alarm.service_down[0].actions_enabled && aws_cloudwatch_composite_alarm.service_down[0].alarm_actions == toset([aws_sns_topic.alerts.arn])
-    error_message = "The service-down composite alarm must exist off the emulator, wired to the topic."
+    error_message = "The service-down composite alarm must exist when asked for, wired to the topic."
   }
 
   assert {
@@ -126,7 +126,7 @@ run "full_aws" {
 
   assert {
     condition     = length(aws_autoscaling_notification.this) == 1 && aws_autoscaling_notification.this[0].topic_arn == aws_sns_topic.alerts.arn
-    error_message = "ASG notifications must go to the alerts topic off the emulator."
+    error_message = "ASG notifications must go to the alerts topic."
   }
 
   assert {
@@ -150,19 +150,20 @@ run "full_aws" {
   }
 }
 
-run "emulator_and_no_database" {
+run "on_call_off_and_no_database" {
   command = plan
 
   variables {
-    emulator_mode   = true
-    db_instance_id  = null
-    nat_gateway_ids = {}
-    alarm_emails    = []
+    enable_composite_alarm   = false
+    enable_asg_notifications = false
+    db_instance_id           = null
+    nat_gateway_ids          = {}
+    alarm_emails             = []
   }
 
   assert {
     condition     = length(aws_autoscaling_notification.this) == 0 && length(aws_cloudwatch_composite_alarm.service_down) == 0
-    error_message = "ASG notifications and the composite alarm must be off on the emulator."
+    error_message = "ASG notifications and the composite alarm must be off when turned off."
   }
 
   assert {
@@ -177,7 +178,7 @@ run "emulator_and_no_database" {
 
   assert {
     condition     = aws_cloudwatch_event_rule.autoscaling.name == "ec2stack-test-autoscaling-events"
-    error_message = "The EventBridge rule stays on the emulator."
+    error_message = "The EventBridge rule does not depend on the on-call features."
   }
 }
 
