@@ -97,19 +97,75 @@ def _fix_backup_list_tags_path():
     BackupResponse.list_tags = list_tags
 
 
+def _fix_cloudfront_read_back():
+    # Distributions: moto invents ForwardedValues (query string off, no cookies) for every cache behaviour, where AWS
+    # returns none next to a cache policy (and refuses them together); it defaults CloudFrontDefaultCertificate to
+    # true and SSLSupportMethod to sni-only even next to an ACM certificate (AWS: false) or for the default
+    # certificate (AWS: no SSLSupportMethod).
+    from moto.cloudfront.models import DefaultCacheBehaviour, ViewerCertificate
+
+    original_behaviour = DefaultCacheBehaviour.__init__
+    original_certificate = ViewerCertificate.__init__
+
+    def behaviour(self, config, *args, **kwargs):
+        original_behaviour(self, config, *args, **kwargs)
+        if not config.get("ForwardedValues") and config.get("CachePolicyId"):
+            self.forwarded_values = None
+
+    def certificate(self, config, *args, **kwargs):
+        original_certificate(self, config, *args, **kwargs)
+        custom = bool(config.get("ACMCertificateArn") or config.get("IAMCertificateId"))
+        if "CloudFrontDefaultCertificate" not in config:
+            self.cloud_front_default_certificate = not custom
+        if not config.get("SSLSupportMethod") and not custom:
+            self.ssl_support_method = None
+
+    DefaultCacheBehaviour.__init__ = behaviour  # CacheBehaviour calls it through super()
+    ViewerCertificate.__init__ = certificate
+
+
 FIXES = (
     _fix_security_group_rule_descriptions,
     _fix_launch_template_tag_echo,
     _fix_scaling_policy_read_back,
     _fix_load_balancer_default_scheme,
     _fix_backup_list_tags_path,
+    _fix_cloudfront_read_back,
 )
 
+APPLIED = []
 for fix in FIXES:
     try:
         fix()
+        APPLIED.append(fix.__name__)
     except Exception as err:  # a moto without the bug, or with different internals: run it unpatched
         print(f"ec2stack moto shim: {fix.__name__} not applied: {err}", file=sys.stderr)
+
+
+def _serve_shim_info():
+    # GET /moto-api/ec2stack tells ec2stack's preflight that this moto runs the shim, which fixes it applied, and
+    # the settings the stack depends on (moto itself exposes neither).
+    import json
+
+    from moto import settings
+    from moto.moto_api._internal import urls
+
+    def info(request, full_url, headers):
+        body = {
+            "shim": "ec2stack",
+            "fixes": APPLIED,
+            "acm_validation_wait_seconds": settings.ACM_VALIDATION_WAIT,
+            "iam_managed_policies": settings.load_iam_aws_managed_policies(),
+        }
+        return 200, {"Content-Type": "application/json"}, json.dumps(body)
+
+    urls.url_paths["{0}/moto-api/ec2stack$"] = info
+
+
+try:
+    _serve_shim_info()
+except Exception as err:
+    print(f"ec2stack moto shim: no /moto-api/ec2stack: {err}", file=sys.stderr)
 
 if __name__ == "__main__":
     moto.server.main(sys.argv[1:])
