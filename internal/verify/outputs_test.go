@@ -8,55 +8,6 @@ import (
 	"testing"
 )
 
-const (
-	albARN   = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/ec2stack-dev/50dc6c495c0c9188"
-	tgARN    = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/ec2stack-dev/73e2d6bc24d8a067"
-	ebsKey   = "arn:aws:kms:us-east-1:123456789012:key/11111111-1111-1111-1111-111111111111"
-	logsKey  = "arn:aws:kms:us-east-1:123456789012:key/22222222-2222-2222-2222-222222222222"
-	ltID     = "lt-0123456789abcdef0"
-	logGroup = "/ec2stack-dev/vpc-flow-logs"
-)
-
-// goodOutputs is what testdata/outputs.json decodes to: the outputs of a healthy dev environment.
-func goodOutputs() Outputs {
-	return Outputs{
-		Environment:              "dev",
-		Region:                   "us-east-1",
-		VPCID:                    "vpc-1",
-		VPCCIDRBlock:             "10.0.0.0/16",
-		AvailabilityZones:        []string{"us-east-1a", "us-east-1b"},
-		PublicSubnetIDs:          map[string]string{"us-east-1a": "subnet-pub-a", "us-east-1b": "subnet-pub-b"},
-		PrivateSubnetIDs:         map[string]string{"us-east-1a": "subnet-prv-a", "us-east-1b": "subnet-prv-b"},
-		DatabaseSubnetIDs:        map[string]string{"us-east-1a": "subnet-db-a", "us-east-1b": "subnet-db-b"},
-		NATGatewayIDs:            map[string]string{"shared": "nat-shared"},
-		PublicRouteTableID:       "rtb-pub",
-		PrivateRouteTableIDs:     map[string]string{"us-east-1a": "rtb-prv-a", "us-east-1b": "rtb-prv-b"},
-		DatabaseRouteTableID:     "rtb-db",
-		VPCEndpointIDs:           map[string]string{"s3": "vpce-s3", "ec2": "vpce-ec2", "ssm": "vpce-ssm", "ssmmessages": "vpce-ssmmessages", "ec2messages": "vpce-ec2messages"},
-		FlowLogGroupName:         logGroup,
-		ALBSecurityGroupID:       "sg-alb",
-		AppSecurityGroupID:       "sg-app",
-		DatabaseSecurityGroupID:  "sg-db",
-		EndpointsSecurityGroupID: "sg-endpoints",
-		AppPort:                  8080,
-		DatabasePort:             5432,
-		SSHAuthorizedCIDRs:       []string{"203.0.113.0/24"},
-		EBSKMSKeyARN:             ebsKey,
-		LogsKMSKeyARN:            logsKey,
-		InstanceRoleName:         "ec2stack-dev-app",
-		InstanceProfileName:      "ec2stack-dev-app",
-		LaunchTemplateID:         ltID,
-		AutoScalingGroupName:     "ec2stack-dev-app",
-		ALBARN:                   albARN,
-		ALBDNSName:               "ec2stack-dev-1.us-east-1.elb.amazonaws.com",
-		TargetGroupARN:           tgARN,
-		InstanceType:             "t3.small",
-		ASGMinSize:               1,
-		ASGMaxSize:               3,
-		ASGDesiredCapacity:       1,
-	}
-}
-
 func TestDecodeOutputsJSON(t *testing.T) {
 	data, err := os.ReadFile("testdata/outputs.json")
 	if err != nil {
