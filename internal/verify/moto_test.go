@@ -1,6 +1,6 @@
 package verify
 
-// The tests here start a moto server (moto_server on PATH).
+// The tests here start a moto server (moto_server on PATH); -short skips them.
 
 import (
 	"bufio"
@@ -116,6 +116,9 @@ func ec2TagSpec(rt ec2types.ResourceType, env string) []ec2types.TagSpecificatio
 // TestCollectAndLeftoversMoto creates a few resources with the SDK (in the test only), reads them back with
 // Collect, checks that Check catches the bad values planted in them, and that Leftovers finds them by tag.
 func TestCollectAndLeftoversMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs moto: run without -short")
+	}
 	cfg := startMoto(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -417,6 +420,9 @@ func TestCollectAndLeftoversMoto(t *testing.T) {
 // a log bucket and an SSM parameter with the SDK (in the test only), reads them back with Collect, checks Check
 // on them, and that Leftovers finds them.
 func TestCollectFeaturesMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs moto: run without -short")
+	}
 	cfg := startMoto(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
