@@ -645,7 +645,8 @@ func computeLeftovers(ctx context.Context, l *leftovers) {
 			return instances
 		},
 		func(i ec2types.Instance) (string, bool, error) { return aws.ToString(i.InstanceId), true, nil })
-	find(ctx, l, "autoscaling-group", autoscaling.NewDescribeAutoScalingGroupsPaginator(l.asg, &autoscaling.DescribeAutoScalingGroupsInput{}),
+	find(ctx, l, "autoscaling-group",
+		autoscaling.NewDescribeAutoScalingGroupsPaginator(l.asg, &autoscaling.DescribeAutoScalingGroupsInput{}),
 		func(o *autoscaling.DescribeAutoScalingGroupsOutput) []asgtypes.AutoScalingGroup {
 			return o.AutoScalingGroups
 		},

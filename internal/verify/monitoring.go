@@ -227,7 +227,8 @@ func monitoringLeftovers(ctx context.Context, l *leftovers) {
 		})
 	path := "/" + NamePrefix(l.env)
 	find(ctx, l, "ssm-parameter", ssm.NewDescribeParametersPaginator(l.ssm, &ssm.DescribeParametersInput{
-		ParameterFilters: []ssmtypes.ParameterStringFilter{{Key: aws.String("Path"), Option: aws.String("Recursive"), Values: []string{path}}}}),
+		ParameterFilters: []ssmtypes.ParameterStringFilter{{
+			Key: aws.String("Path"), Option: aws.String("Recursive"), Values: []string{path}}}}),
 		func(o *ssm.DescribeParametersOutput) []ssmtypes.ParameterMetadata { return o.Parameters },
 		func(p ssmtypes.ParameterMetadata) (string, bool, error) {
 			name := aws.ToString(p.Name)

@@ -42,9 +42,10 @@ import (
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
 
-// startMoto starts moto_server on a free loopback port for the test and returns an AWS config pointing at it.
+// startMoto starts moto_server on a free loopback port for the test and returns an AWS config pointing at it,
+// with the context the test's calls run in (60 seconds).
 // The test fails (it does not skip) when moto_server is not installed.
-func startMoto(t *testing.T) aws.Config {
+func startMoto(t *testing.T) (aws.Config, context.Context) {
 	t.Helper()
 	bin, err := exec.LookPath("moto_server")
 	if err != nil {
@@ -94,11 +95,21 @@ func startMoto(t *testing.T) aws.Config {
 	case <-time.After(15 * time.Second):
 		t.Fatalf("moto_server on port %s not ready after 15s", port)
 	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	t.Cleanup(cancel)
 	return aws.Config{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("test", "test", ""),
 		BaseEndpoint:     aws.String("http://127.0.0.1:" + port),
 		RetryMaxAttempts: 1,
+	}, ctx
+}
+
+// must fails the test when a setup step failed.
+func must(t *testing.T, what string, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("setup %s: %v", what, err)
 	}
 }
 
@@ -119,60 +130,52 @@ func TestCollectAndLeftoversMoto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs moto: run without -short")
 	}
-	cfg := startMoto(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	cfg, ctx := startMoto(t)
 	const env = "verifytest"
 	ec := ec2.NewFromConfig(cfg)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("setup %s: %v", what, err)
-		}
-	}
 
 	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16"),
 		TagSpecifications: ec2TagSpec(ec2types.ResourceTypeVpc, env)})
-	must("vpc", err)
+	must(t, "vpc", err)
 	vpcID := aws.ToString(vpc.Vpc.VpcId)
 	_, err = ec.ModifyVpcAttribute(ctx, &ec2.ModifyVpcAttributeInput{VpcId: aws.String(vpcID),
 		EnableDnsHostnames: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}})
-	must("vpc dns hostnames", err)
+	must(t, "vpc dns hostnames", err)
 
 	subnet := func(cidr, az string) string {
 		s, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpcID), CidrBlock: aws.String(cidr),
 			AvailabilityZone: aws.String(az), TagSpecifications: ec2TagSpec(ec2types.ResourceTypeSubnet, env)})
-		must("subnet "+cidr, err)
+		must(t, "subnet "+cidr, err)
 		return aws.ToString(s.Subnet.SubnetId)
 	}
 	dbA, dbB := subnet("10.0.20.0/24", "us-east-1a"), subnet("10.0.21.0/24", "us-east-1b")
 	_, err = ec.ModifySubnetAttribute(ctx, &ec2.ModifySubnetAttributeInput{SubnetId: aws.String(dbB),
 		MapPublicIpOnLaunch: &ec2types.AttributeBooleanValue{Value: aws.Bool(true)}})
-	must("subnet map public ip", err)
+	must(t, "subnet map public ip", err)
 
 	igw, err := ec.CreateInternetGateway(ctx, &ec2.CreateInternetGatewayInput{
 		TagSpecifications: ec2TagSpec(ec2types.ResourceTypeInternetGateway, env)})
-	must("internet gateway", err)
+	must(t, "internet gateway", err)
 	igwID := aws.ToString(igw.InternetGateway.InternetGatewayId)
 	_, err = ec.AttachInternetGateway(ctx, &ec2.AttachInternetGatewayInput{InternetGatewayId: aws.String(igwID), VpcId: aws.String(vpcID)})
-	must("attach internet gateway", err)
+	must(t, "attach internet gateway", err)
 	rt, err := ec.CreateRouteTable(ctx, &ec2.CreateRouteTableInput{VpcId: aws.String(vpcID),
 		TagSpecifications: ec2TagSpec(ec2types.ResourceTypeRouteTable, env)})
-	must("route table", err)
+	must(t, "route table", err)
 	rtID := aws.ToString(rt.RouteTable.RouteTableId)
 	_, err = ec.CreateRoute(ctx, &ec2.CreateRouteInput{RouteTableId: aws.String(rtID),
 		DestinationCidrBlock: aws.String("0.0.0.0/0"), GatewayId: aws.String(igwID)}) // a database table must not have this
-	must("route", err)
+	must(t, "route", err)
 	for _, sn := range []string{dbA, dbB} {
 		_, err = ec.AssociateRouteTable(ctx, &ec2.AssociateRouteTableInput{RouteTableId: aws.String(rtID), SubnetId: aws.String(sn)})
-		must("route table association", err)
+		must(t, "route table association", err)
 	}
 
 	sg := func(name string) string {
 		g, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name),
 			Description: aws.String(name), VpcId: aws.String(vpcID),
 			TagSpecifications: ec2TagSpec(ec2types.ResourceTypeSecurityGroup, env)})
-		must("security group "+name, err)
+		must(t, "security group "+name, err)
 		return aws.ToString(g.GroupId)
 	}
 	albSG, appSG := sg("alb"), sg("app")
@@ -183,15 +186,15 @@ func TestCollectAndLeftoversMoto(t *testing.T) {
 			{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22),
 				IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}},
 		}})
-	must("app ingress", err)
+	must(t, "app ingress", err)
 
 	km := kms.NewFromConfig(cfg)
 	key, err := km.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String("ebs"),
 		Tags: []kmstypes.Tag{{TagKey: aws.String("Environment"), TagValue: aws.String(env)}}})
-	must("kms key", err)
+	must(t, "kms key", err)
 	keyARN := aws.ToString(key.KeyMetadata.Arn)
 	_, err = km.EnableKeyRotation(ctx, &kms.EnableKeyRotationInput{KeyId: aws.String(keyARN)})
-	must("key rotation", err)
+	must(t, "key rotation", err)
 
 	lt, err := ec.CreateLaunchTemplate(ctx, &ec2.CreateLaunchTemplateInput{
 		LaunchTemplateName: aws.String("verifytest-app"),
@@ -207,63 +210,63 @@ func TestCollectAndLeftoversMoto(t *testing.T) {
 				Ebs: &ec2types.LaunchTemplateEbsBlockDeviceRequest{Encrypted: aws.Bool(true), KmsKeyId: aws.String(keyARN),
 					VolumeSize: aws.Int32(20), VolumeType: ec2types.VolumeTypeGp3}}},
 		}})
-	must("launch template", err)
+	must(t, "launch template", err)
 	ltID := aws.ToString(lt.LaunchTemplate.LaunchTemplateId)
 
 	const group = "/verifytest/vpc-flow-logs"
 	lg := cloudwatchlogs.NewFromConfig(cfg)
 	_, err = lg.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(group),
 		KmsKeyId: aws.String(keyARN), Tags: map[string]string{"Environment": env}})
-	must("log group", err)
+	must(t, "log group", err)
 	_, err = ec.CreateFlowLogs(ctx, &ec2.CreateFlowLogsInput{ResourceIds: []string{vpcID},
 		ResourceType: ec2types.FlowLogsResourceTypeVpc, TrafficType: ec2types.TrafficTypeAll,
 		LogGroupName: aws.String(group), DeliverLogsPermissionArn: aws.String("arn:aws:iam::123456789012:role/flow-logs"),
 		TagSpecifications: ec2TagSpec(ec2types.ResourceTypeVpcFlowLog, env)})
-	must("flow log", err)
+	must(t, "flow log", err)
 
 	im := iam.NewFromConfig(cfg)
 	iamTags := []iamtypes.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}
 	_, err = im.CreateRole(ctx, &iam.CreateRoleInput{RoleName: aws.String("verifytest-app"), Tags: iamTags,
 		AssumeRolePolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}`)})
-	must("iam role", err)
+	must(t, "iam role", err)
 	_, err = im.CreateInstanceProfile(ctx, &iam.CreateInstanceProfileInput{InstanceProfileName: aws.String("verifytest-app"), Tags: iamTags})
-	must("instance profile", err)
+	must(t, "instance profile", err)
 
 	eb := elbv2.NewFromConfig(cfg)
 	lb, err := eb.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String("verifytest"),
 		Subnets: []string{dbA, dbB}, SecurityGroups: []string{albSG}, Scheme: elbv2types.LoadBalancerSchemeEnumInternetFacing,
 		Type: elbv2types.LoadBalancerTypeEnumApplication, Tags: []elbv2types.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}})
-	must("load balancer", err)
+	must(t, "load balancer", err)
 	lbARN := aws.ToString(lb.LoadBalancers[0].LoadBalancerArn)
 	_, err = eb.ModifyLoadBalancerAttributes(ctx, &elbv2.ModifyLoadBalancerAttributesInput{LoadBalancerArn: aws.String(lbARN),
 		Attributes: []elbv2types.LoadBalancerAttribute{
 			{Key: aws.String("routing.http.drop_invalid_header_fields.enabled"), Value: aws.String("true")},
 			{Key: aws.String("routing.http.desync_mitigation_mode"), Value: aws.String("strictest")},
 		}})
-	must("load balancer attributes", err)
+	must(t, "load balancer attributes", err)
 	tg, err := eb.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String("verifytest"),
 		Protocol: elbv2types.ProtocolEnumHttp, Port: aws.Int32(8080), VpcId: aws.String(vpcID),
 		HealthCheckPath: aws.String("/health"), Matcher: &elbv2types.Matcher{HttpCode: aws.String("200")},
 		Tags: []elbv2types.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}})
-	must("target group", err)
+	must(t, "target group", err)
 	tgARN := aws.ToString(tg.TargetGroups[0].TargetGroupArn)
 	_, err = eb.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: aws.String(lbARN), Port: aws.Int32(80),
 		Protocol: elbv2types.ProtocolEnumHttp, DefaultActions: []elbv2types.Action{{Type: elbv2types.ActionTypeEnumRedirect,
 			RedirectConfig: &elbv2types.RedirectActionConfig{Protocol: aws.String("HTTPS"), Port: aws.String("443"),
 				StatusCode: elbv2types.RedirectActionStatusCodeEnumHttp301}}}})
-	must("listener", err)
+	must(t, "listener", err)
 	_, err = autoscaling.NewFromConfig(cfg).CreateAutoScalingGroup(ctx, &autoscaling.CreateAutoScalingGroupInput{
 		AutoScalingGroupName: aws.String("verifytest-app"), MinSize: aws.Int32(1), MaxSize: aws.Int32(3), DesiredCapacity: aws.Int32(1),
 		LaunchTemplate:    &asgtypes.LaunchTemplateSpecification{LaunchTemplateId: aws.String(ltID), Version: aws.String("$Latest")},
 		VPCZoneIdentifier: aws.String(dbA + "," + dbB), TargetGroupARNs: []string{tgARN},
 		HealthCheckType: aws.String("ELB"), HealthCheckGracePeriod: aws.Int32(120),
 		Tags: []asgtypes.Tag{{Key: aws.String("Environment"), Value: aws.String(env), PropagateAtLaunch: aws.Bool(true)}}})
-	must("auto scaling group", err)
+	must(t, "auto scaling group", err)
 
 	// A resource of another environment: Leftovers must not report it.
 	_, err = ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.1.0.0/16"),
 		TagSpecifications: ec2TagSpec(ec2types.ResourceTypeVpc, "other")})
-	must("other vpc", err)
+	must(t, "other vpc", err)
 
 	out := Outputs{
 		Environment: env, Region: "us-east-1", VPCID: vpcID, VPCCIDRBlock: "10.0.0.0/16",
@@ -404,7 +407,7 @@ func TestCollectAndLeftoversMoto(t *testing.T) {
 	// By key id: moto 5.2.1 answers ScheduleKeyDeletion with a key ARN with HTTP 500.
 	_, err = km.ScheduleKeyDeletion(ctx, &kms.ScheduleKeyDeletionInput{KeyId: key.KeyMetadata.KeyId,
 		PendingWindowInDays: aws.Int32(7)})
-	must("schedule key deletion", err)
+	must(t, "schedule key deletion", err)
 	if left, err = Leftovers(ctx, cfg, env); err != nil {
 		t.Fatalf("Leftovers after key deletion: %v", err)
 	}
@@ -423,49 +426,41 @@ func TestCollectFeaturesMoto(t *testing.T) {
 	if testing.Short() {
 		t.Skip("needs moto: run without -short")
 	}
-	cfg := startMoto(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	cfg, ctx := startMoto(t)
 	const env = "verifyfeat"
 	prefix := NamePrefix(env)
-	must := func(what string, err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatalf("setup %s: %v", what, err)
-		}
-	}
 
 	km := kms.NewFromConfig(cfg)
 	key := func(desc string) string {
 		k, err := km.CreateKey(ctx, &kms.CreateKeyInput{Description: aws.String(desc),
 			Tags: []kmstypes.Tag{{TagKey: aws.String("Environment"), TagValue: aws.String(env)}}})
-		must("kms key "+desc, err)
+		must(t, "kms key "+desc, err)
 		return aws.ToString(k.KeyMetadata.Arn)
 	}
 	dataKeyARN, snsKeyARN := key("data"), key("sns")
 	_, err := km.CreateAlias(ctx, &kms.CreateAliasInput{AliasName: aws.String("alias/" + prefix + "-sns"), TargetKeyId: aws.String(snsKeyARN)})
-	must("kms alias", err)
+	must(t, "kms alias", err)
 
 	// Database: VPC, two subnets, a security group, a subnet group and the instance.
 	ec := ec2.NewFromConfig(cfg)
 	vpc, err := ec.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.0.0.0/16")})
-	must("vpc", err)
+	must(t, "vpc", err)
 	vpcID := aws.ToString(vpc.Vpc.VpcId)
 	subnet := func(cidr, az string) string {
 		s, err := ec.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: aws.String(vpcID), CidrBlock: aws.String(cidr), AvailabilityZone: aws.String(az)})
-		must("subnet "+cidr, err)
+		must(t, "subnet "+cidr, err)
 		return aws.ToString(s.Subnet.SubnetId)
 	}
 	dbA, dbB := subnet("10.0.20.0/24", "us-east-1a"), subnet("10.0.21.0/24", "us-east-1b")
 	sg, err := ec.CreateSecurityGroup(ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String("db"), Description: aws.String("db"),
 		VpcId: aws.String(vpcID), TagSpecifications: ec2TagSpec(ec2types.ResourceTypeSecurityGroup, env)})
-	must("security group", err)
+	must(t, "security group", err)
 	dbSG := aws.ToString(sg.GroupId)
 	rd := rds.NewFromConfig(cfg)
 	rdsTags := []rdstypes.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}
 	_, err = rd.CreateDBSubnetGroup(ctx, &rds.CreateDBSubnetGroupInput{DBSubnetGroupName: aws.String(prefix),
 		DBSubnetGroupDescription: aws.String("db"), SubnetIds: []string{dbA, dbB}, Tags: rdsTags})
-	must("db subnet group", err)
+	must(t, "db subnet group", err)
 	_, err = rd.CreateDBInstance(ctx, &rds.CreateDBInstanceInput{
 		DBInstanceIdentifier: aws.String(prefix + "-db"), DBInstanceClass: aws.String("db.t3.micro"), Engine: aws.String("postgres"),
 		AllocatedStorage: aws.Int32(20), MasterUsername: aws.String("app"), ManageMasterUserPassword: aws.Bool(true),
@@ -474,7 +469,7 @@ func TestCollectFeaturesMoto(t *testing.T) {
 		EnableIAMDatabaseAuthentication: aws.Bool(true), CopyTagsToSnapshot: aws.Bool(true), AutoMinorVersionUpgrade: aws.Bool(true),
 		BackupRetentionPeriod: aws.Int32(7), DeletionProtection: aws.Bool(false), EnableCloudwatchLogsExports: []string{"postgresql"},
 		Tags: rdsTags})
-	must("db instance", err)
+	must(t, "db instance", err)
 
 	// Alerts: an encrypted topic (by alias) whose policy lets CloudWatch publish, and one warning alarm on it.
 	sn := sns.NewFromConfig(cfg)
@@ -482,42 +477,42 @@ func TestCollectFeaturesMoto(t *testing.T) {
 		Attributes: map[string]string{"KmsMasterKeyId": "alias/" + prefix + "-sns",
 			"Policy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}]}`},
 		Tags: []snstypes.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}})
-	must("sns topic", err)
+	must(t, "sns topic", err)
 	topicARN := aws.ToString(topic.TopicArn)
 	alarmName := prefix + "-cpu-warning"
 	_, err = newCloudWatch(cfg).PutMetricAlarm(ctx, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String(alarmName),
 		Namespace: aws.String("AWS/EC2"), MetricName: aws.String("CPUUtilization"), Statistic: cwtypes.StatisticAverage,
 		Period: aws.Int32(300), EvaluationPeriods: aws.Int32(2), Threshold: aws.Float64(80),
 		ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, ActionsEnabled: aws.Bool(true), AlarmActions: []string{topicARN}})
-	must("alarm", err)
+	must(t, "alarm", err)
 
 	// Backup: a vault encrypted with the data key and a plan whose daily rule keeps 7 days (no weekly/monthly).
 	bk := backup.NewFromConfig(cfg)
 	_, err = bk.CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String(prefix),
 		EncryptionKeyArn: aws.String(dataKeyARN), BackupVaultTags: map[string]string{"Environment": env}})
-	must("backup vault", err)
+	must(t, "backup vault", err)
 	plan, err := bk.CreateBackupPlan(ctx, &backup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
 		BackupPlanName: aws.String(prefix), Rules: []backuptypes.BackupRuleInput{{RuleName: aws.String("daily"),
 			TargetBackupVaultName: aws.String(prefix), ScheduleExpression: aws.String("cron(0 5 * * ? *)"),
 			Lifecycle: &backuptypes.Lifecycle{DeleteAfterDays: aws.Int64(7)}}}}})
-	must("backup plan", err)
+	must(t, "backup plan", err)
 	planID := aws.ToString(plan.BackupPlanId)
 
 	// A tagged, versioned log bucket without a public access block, and an SSM parameter under the stack's path.
 	s3c := newS3(cfg)
 	bucket := prefix + "-alb-logs"
 	_, err = s3c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(bucket)})
-	must("bucket", err)
+	must(t, "bucket", err)
 	_, err = s3c.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(bucket),
 		Tagging: &s3types.Tagging{TagSet: []s3types.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}}})
-	must("bucket tagging", err)
+	must(t, "bucket tagging", err)
 	_, err = s3c.PutBucketVersioning(ctx, &s3.PutBucketVersioningInput{Bucket: aws.String(bucket),
 		VersioningConfiguration: &s3types.VersioningConfiguration{Status: s3types.BucketVersioningStatusEnabled}})
-	must("bucket versioning", err)
+	must(t, "bucket versioning", err)
 	param := "/" + prefix + "/cloudwatch-agent"
 	_, err = ssm.NewFromConfig(cfg).PutParameter(ctx, &ssm.PutParameterInput{Name: aws.String(param), Value: aws.String("{}"),
 		Type: ssmtypes.ParameterTypeString})
-	must("ssm parameter", err)
+	must(t, "ssm parameter", err)
 
 	out := Outputs{Environment: env, DatabaseInstanceID: prefix + "-db", DatabaseSecurityGroupID: dbSG,
 		DatabaseSubnetIDs: map[string]string{"us-east-1a": dbA, "us-east-1b": dbB},

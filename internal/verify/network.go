@@ -170,14 +170,27 @@ type LogGroup struct {
 
 func hasVPC(o Outputs) bool { return o.VPCID != "" }
 
-// inVPC filters the outputs' VPC.
-func inVPC(s *Snapshot) []ec2types.Filter {
+// vpcFilters select the outputs' VPC.
+func vpcFilters(s *Snapshot) []ec2types.Filter {
 	return []ec2types.Filter{filter("vpc-id", s.Outputs.VPCID)}
+}
+
+// describeVPC hands f every item a VPC-wide describe call lists; what names the items in its error.
+func describeVPC[Out, T any](ctx context.Context, s *Snapshot, what string, p pager[Out, ec2.Options], items func(*Out) []T,
+	f func(T)) error {
+	err := each(ctx, p, items, func(it T) error {
+		f(it)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("describe %s of %s: %w", what, s.Outputs.VPCID, err)
+	}
+	return nil
 }
 
 func (c *clients) vpc(ctx context.Context, s *Snapshot) error {
 	id := s.Outputs.VPCID
-	resp, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: inVPC(s)})
+	resp, err := c.ec2.DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: vpcFilters(s)})
 	if err != nil {
 		return fmt.Errorf("describe vpc %s: %w", id, err)
 	}
@@ -208,9 +221,10 @@ func (c *clients) vpc(ctx context.Context, s *Snapshot) error {
 
 func (c *clients) subnets(ctx context.Context, s *Snapshot) error {
 	s.Subnets = map[string]Subnet{}
-	err := each(ctx, ec2.NewDescribeSubnetsPaginator(c.ec2, &ec2.DescribeSubnetsInput{Filters: inVPC(s)}),
+	return describeVPC(ctx, s, "subnets",
+		ec2.NewDescribeSubnetsPaginator(c.ec2, &ec2.DescribeSubnetsInput{Filters: vpcFilters(s)}),
 		func(o *ec2.DescribeSubnetsOutput) []ec2types.Subnet { return o.Subnets },
-		func(sn ec2types.Subnet) error {
+		func(sn ec2types.Subnet) {
 			id := aws.ToString(sn.SubnetId)
 			s.Subnets[id] = Subnet{
 				ID:                  id,
@@ -220,19 +234,15 @@ func (c *clients) subnets(ctx context.Context, s *Snapshot) error {
 				MapPublicIPOnLaunch: aws.ToBool(sn.MapPublicIpOnLaunch),
 				Tags:                ec2Tags(sn.Tags),
 			}
-			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("describe subnets of %s: %w", s.Outputs.VPCID, err)
-	}
-	return nil
 }
 
 func (c *clients) routeTables(ctx context.Context, s *Snapshot) error {
 	s.RouteTables = map[string]RouteTable{}
-	err := each(ctx, ec2.NewDescribeRouteTablesPaginator(c.ec2, &ec2.DescribeRouteTablesInput{Filters: inVPC(s)}),
+	return describeVPC(ctx, s, "route tables",
+		ec2.NewDescribeRouteTablesPaginator(c.ec2, &ec2.DescribeRouteTablesInput{Filters: vpcFilters(s)}),
 		func(o *ec2.DescribeRouteTablesOutput) []ec2types.RouteTable { return o.RouteTables },
-		func(rt ec2types.RouteTable) error {
+		func(rt ec2types.RouteTable) {
 			t := RouteTable{ID: aws.ToString(rt.RouteTableId), VPCID: aws.ToString(rt.VpcId)}
 			for _, a := range rt.Associations {
 				if aws.ToBool(a.Main) {
@@ -258,42 +268,32 @@ func (c *clients) routeTables(ctx context.Context, s *Snapshot) error {
 				})
 			}
 			s.RouteTables[t.ID] = t
-			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("describe route tables of %s: %w", s.Outputs.VPCID, err)
-	}
-	return nil
 }
 
 func (c *clients) natGateways(ctx context.Context, s *Snapshot) error {
 	s.NATGateways = map[string]NATGateway{}
-	err := each(ctx, ec2.NewDescribeNatGatewaysPaginator(c.ec2, &ec2.DescribeNatGatewaysInput{Filter: inVPC(s)}),
+	return describeVPC(ctx, s, "nat gateways",
+		ec2.NewDescribeNatGatewaysPaginator(c.ec2, &ec2.DescribeNatGatewaysInput{Filter: vpcFilters(s)}),
 		func(o *ec2.DescribeNatGatewaysOutput) []ec2types.NatGateway { return o.NatGateways },
-		func(n ec2types.NatGateway) error {
+		func(n ec2types.NatGateway) {
 			if n.State != ec2types.NatGatewayStateDeleted {
 				id := aws.ToString(n.NatGatewayId)
 				s.NATGateways[id] = NATGateway{ID: id, VPCID: aws.ToString(n.VpcId),
 					SubnetID: aws.ToString(n.SubnetId), State: string(n.State)}
 			}
-			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("describe nat gateways of %s: %w", s.Outputs.VPCID, err)
-	}
-	return nil
 }
 
 func (c *clients) internetGateways(ctx context.Context, s *Snapshot) error {
-	err := each(ctx, ec2.NewDescribeInternetGatewaysPaginator(c.ec2, &ec2.DescribeInternetGatewaysInput{
-		Filters: []ec2types.Filter{filter("attachment.vpc-id", s.Outputs.VPCID)}}),
+	if err := describeVPC(ctx, s, "internet gateways",
+		ec2.NewDescribeInternetGatewaysPaginator(c.ec2, &ec2.DescribeInternetGatewaysInput{
+			Filters: []ec2types.Filter{filter("attachment.vpc-id", s.Outputs.VPCID)}}),
 		func(o *ec2.DescribeInternetGatewaysOutput) []ec2types.InternetGateway { return o.InternetGateways },
-		func(g ec2types.InternetGateway) error {
+		func(g ec2types.InternetGateway) {
 			s.InternetGateways = append(s.InternetGateways, aws.ToString(g.InternetGatewayId))
-			return nil
-		})
-	if err != nil {
-		return fmt.Errorf("describe internet gateways of %s: %w", s.Outputs.VPCID, err)
+		}); err != nil {
+		return err
 	}
 	sort.Strings(s.InternetGateways)
 	return nil
@@ -301,11 +301,12 @@ func (c *clients) internetGateways(ctx context.Context, s *Snapshot) error {
 
 func (c *clients) endpoints(ctx context.Context, s *Snapshot) error {
 	s.Endpoints = map[string]Endpoint{}
-	err := each(ctx, ec2.NewDescribeVpcEndpointsPaginator(c.ec2, &ec2.DescribeVpcEndpointsInput{Filters: inVPC(s)}),
+	return describeVPC(ctx, s, "vpc endpoints",
+		ec2.NewDescribeVpcEndpointsPaginator(c.ec2, &ec2.DescribeVpcEndpointsInput{Filters: vpcFilters(s)}),
 		func(o *ec2.DescribeVpcEndpointsOutput) []ec2types.VpcEndpoint { return o.VpcEndpoints },
-		func(e ec2types.VpcEndpoint) error {
+		func(e ec2types.VpcEndpoint) {
 			if strings.EqualFold(string(e.State), "deleted") {
-				return nil
+				return
 			}
 			ep := Endpoint{
 				ID:                aws.ToString(e.VpcEndpointId),
@@ -320,19 +321,15 @@ func (c *clients) endpoints(ctx context.Context, s *Snapshot) error {
 				ep.SecurityGroupIDs = append(ep.SecurityGroupIDs, aws.ToString(g.GroupId))
 			}
 			s.Endpoints[ep.ID] = ep
-			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("describe vpc endpoints of %s: %w", s.Outputs.VPCID, err)
-	}
-	return nil
 }
 
 func (c *clients) flowLogs(ctx context.Context, s *Snapshot) error {
-	err := each(ctx, ec2.NewDescribeFlowLogsPaginator(c.ec2, &ec2.DescribeFlowLogsInput{
-		Filter: []ec2types.Filter{filter("resource-id", s.Outputs.VPCID)}}),
+	return describeVPC(ctx, s, "flow logs",
+		ec2.NewDescribeFlowLogsPaginator(c.ec2, &ec2.DescribeFlowLogsInput{
+			Filter: []ec2types.Filter{filter("resource-id", s.Outputs.VPCID)}}),
 		func(o *ec2.DescribeFlowLogsOutput) []ec2types.FlowLog { return o.FlowLogs },
-		func(f ec2types.FlowLog) error {
+		func(f ec2types.FlowLog) {
 			s.FlowLogs = append(s.FlowLogs, FlowLog{
 				ID:                 aws.ToString(f.FlowLogId),
 				ResourceID:         aws.ToString(f.ResourceId),
@@ -343,12 +340,7 @@ func (c *clients) flowLogs(ctx context.Context, s *Snapshot) error {
 				DeliverLogsStatus:  aws.ToString(f.DeliverLogsStatus),
 				DeliverLogsRoleARN: aws.ToString(f.DeliverLogsPermissionArn),
 			})
-			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("describe flow logs of %s: %w", s.Outputs.VPCID, err)
-	}
-	return nil
 }
 
 func (c *clients) logGroup(ctx context.Context, s *Snapshot) error {

@@ -97,18 +97,14 @@ func rules(perms []ec2types.IpPermission) []Rule {
 
 func (c *clients) securityGroups(ctx context.Context, s *Snapshot) error {
 	s.SecurityGroups = map[string]SecurityGroup{}
-	err := each(ctx, ec2.NewDescribeSecurityGroupsPaginator(c.ec2, &ec2.DescribeSecurityGroupsInput{Filters: inVPC(s)}),
+	return describeVPC(ctx, s, "security groups",
+		ec2.NewDescribeSecurityGroupsPaginator(c.ec2, &ec2.DescribeSecurityGroupsInput{Filters: vpcFilters(s)}),
 		func(o *ec2.DescribeSecurityGroupsOutput) []ec2types.SecurityGroup { return o.SecurityGroups },
-		func(g ec2types.SecurityGroup) error {
+		func(g ec2types.SecurityGroup) {
 			id := aws.ToString(g.GroupId)
 			s.SecurityGroups[id] = SecurityGroup{ID: id, Name: aws.ToString(g.GroupName), VPCID: aws.ToString(g.VpcId),
 				Ingress: rules(g.IpPermissions), Egress: rules(g.IpPermissionsEgress)}
-			return nil
 		})
-	if err != nil {
-		return fmt.Errorf("describe security groups of %s: %w", s.Outputs.VPCID, err)
-	}
-	return nil
 }
 
 func (c *clients) kmsKeys(ctx context.Context, s *Snapshot) error {
