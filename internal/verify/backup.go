@@ -3,6 +3,7 @@ package verify
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,8 @@ type BackupRule struct {
 	Name            string
 	Schedule        string
 	TargetVault     string
-	DeleteAfterDays int64 // 0 = kept forever
+	DeleteAfterDays int64    // 0 = kept forever
+	CopyTo          []string // destination vault ARNs of the rule's copy actions
 }
 
 // ---- collect
@@ -85,6 +87,9 @@ func (c *clients) backupPlan(ctx context.Context, s *Snapshot) error {
 			if r.Lifecycle != nil {
 				rule.DeleteAfterDays = aws.ToInt64(r.Lifecycle.DeleteAfterDays)
 			}
+			for _, a := range r.CopyActions {
+				rule.CopyTo = append(rule.CopyTo, aws.ToString(a.DestinationBackupVaultArn))
+			}
 			plan.Rules = append(plan.Rules, rule)
 		}
 	}
@@ -97,11 +102,16 @@ func (c *clients) backupPlan(ctx context.Context, s *Snapshot) error {
 func (c *checker) backup() {
 	want := c.w.BackupRetentionDays
 	if want == 0 {
+		c.checks("backup.absent")
 		if c.o.BackupVaultName != "" || c.o.BackupPlanID != "" || c.s.BackupVault != nil || c.s.BackupPlan != nil {
 			c.fail("backup.absent", strings.TrimSpace(c.o.BackupVaultName+" "+c.o.BackupPlanID),
 				"backup vault "+c.o.BackupVaultName+", plan "+c.o.BackupPlanID, "AWS Backup off in this environment")
 		}
 		return
+	}
+	c.checks("backup.vault", "backup.vault_kms", "backup.plan", "backup.rules", "backup.retention")
+	if c.w.BackupCrossRegionCopy {
+		c.checks("backup.copy")
 	}
 	if v := c.s.BackupVault; !c.missing("backup.vault", c.o.BackupVaultName, v != nil) {
 		if key := c.o.DataKMSKeyARN; key == "" || KeyID(v.EncryptionKeyARN) != KeyID(key) {
@@ -118,7 +128,7 @@ func (c *checker) backup() {
 		n := strings.ToLower(r.Name)
 		d := strconv.FormatInt(r.DeleteAfterDays, 10)
 		names, days = append(names, r.Name), append(days, r.Name+"="+d)
-		ok := r.DeleteAfterDays == int64(want)
+		ok := r.DeleteAfterDays >= int64(want)
 		anyOK = anyOK || ok
 		if strings.Contains(n, "daily") {
 			hasDaily, dailyBad = true, dailyBad || !ok
@@ -129,17 +139,29 @@ func (c *checker) backup() {
 		if c.o.BackupVaultName != "" && r.TargetVault != c.o.BackupVaultName {
 			c.fail("backup.rules", p.ID, "rule "+r.Name+" targets vault "+r.TargetVault, "every rule targets "+c.o.BackupVaultName)
 		}
+		if c.w.BackupCrossRegionCopy && !slices.ContainsFunc(r.CopyTo, func(arn string) bool { return regionOf(arn) != c.o.Region }) {
+			c.fail("backup.copy", p.ID, "rule "+r.Name+" copies to "+list(r.CopyTo), "every rule copies to a vault in another region than "+c.o.Region)
+		}
 	}
 	if (hasDaily && dailyBad) || (!hasDaily && !anyOK) {
 		got := list(days)
 		if hasDaily {
 			got = list(daily)
 		}
-		c.fail("backup.retention", p.ID, "DeleteAfterDays "+got, fmt.Sprintf("daily rule DeleteAfterDays=%d", want))
+		c.fail("backup.retention", p.ID, "DeleteAfterDays "+got, fmt.Sprintf("daily rule DeleteAfterDays >= %d", want))
 	}
 	if !(weekly && monthly) && len(p.Rules) < 3 {
 		c.fail("backup.rules", p.ID, "rules "+list(names), "daily, weekly and monthly rules")
 	}
+}
+
+// regionOf is the region field of an ARN ("" when it has none).
+func regionOf(arn string) string {
+	parts := strings.SplitN(arn, ":", 5)
+	if len(parts) < 5 {
+		return ""
+	}
+	return parts[3]
 }
 
 // ---- leftovers

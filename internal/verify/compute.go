@@ -98,6 +98,7 @@ type AutoScalingGroup struct {
 	LaunchTemplateID       string
 	LaunchTemplateVersion  string
 	MixedInstances         bool
+	Spot                   bool // a mixed-instances policy with less than 100 % on-demand above the base
 	Tags                   []ASGTag
 	ScheduledActions       []ScheduledAction
 }
@@ -260,6 +261,9 @@ func (c *clients) autoScalingGroup(ctx context.Context, s *Snapshot) error {
 	spec := g.LaunchTemplate
 	if mip := g.MixedInstancesPolicy; mip != nil {
 		a.MixedInstances = true
+		if d := mip.InstancesDistribution; d != nil && d.OnDemandPercentageAboveBaseCapacity != nil { // default 100
+			a.Spot = aws.ToInt32(d.OnDemandPercentageAboveBaseCapacity) < 100
+		}
 		if mip.LaunchTemplate != nil && mip.LaunchTemplate.LaunchTemplateSpecification != nil {
 			spec = mip.LaunchTemplate.LaunchTemplateSpecification
 		}
@@ -392,6 +396,8 @@ func (c *clients) targetGroup(ctx context.Context, s *Snapshot) error {
 // ---- check
 
 func (c *checker) launchTemplate() {
+	c.checks("launch_template", "launch_template.http_tokens", "launch_template.hop_limit", "launch_template.public_ip",
+		"launch_template.instance_type", "launch_template.block_devices")
 	lt := c.s.LaunchTemplate
 	if c.missing("launch_template", c.o.LaunchTemplateID, lt != nil) {
 		return
@@ -446,6 +452,7 @@ func (c *checker) detailedMonitoring() {
 	if want == nil || lt == nil {
 		return
 	}
+	c.checks("launch_template.monitoring")
 	for _, v := range lt.Versions {
 		if v.MonitoringEnabled != *want {
 			c.fail("launch_template.monitoring", fmt.Sprintf("%s version %d", lt.ID, v.Version),
@@ -455,16 +462,18 @@ func (c *checker) detailedMonitoring() {
 }
 
 func (c *checker) autoScalingGroup() {
+	c.checks("asg", "asg.size", "asg.health_check", "asg.grace_period", "asg.subnets", "asg.target_group", "asg.launch_template", "asg.tags")
 	a := c.s.AutoScalingGroup
 	if c.missing("asg", c.o.AutoScalingGroupName, a != nil) {
 		return
 	}
 	sizes := func(min, max, desired int) string { return fmt.Sprintf("min=%d max=%d desired=%d", min, max, desired) }
 	got := sizes(int(a.MinSize), int(a.MaxSize), int(a.DesiredCapacity))
-	if int(a.MinSize) != c.w.MinSize || int(a.MaxSize) != c.w.MaxSize ||
-		(c.w.DesiredCapacity != 0 && int(a.DesiredCapacity) != c.w.DesiredCapacity) {
+	exactDesired := c.w.DesiredCapacity != 0 && !c.w.AnyDesired
+	if (int(a.MinSize) != c.w.MinSize || int(a.MaxSize) != c.w.MaxSize ||
+		(exactDesired && int(a.DesiredCapacity) != c.w.DesiredCapacity)) && !scheduledSizes(a) {
 		want := sizes(c.w.MinSize, c.w.MaxSize, c.w.DesiredCapacity)
-		if c.w.DesiredCapacity == 0 {
+		if !exactDesired {
 			want = fmt.Sprintf("min=%d max=%d", c.w.MinSize, c.w.MaxSize)
 		}
 		c.fail("asg.size", a.Name, got, want)
@@ -498,6 +507,24 @@ func (c *checker) autoScalingGroup() {
 		c.fail("asg.tags", a.Name, fmt.Sprintf("Environment=%s PropagateAtLaunch=%t", env, propagate),
 			fmt.Sprintf("Environment=%s PropagateAtLaunch=true", c.w.Environment))
 	}
+	if want := c.w.Spot; want != nil {
+		c.checks("asg.spot")
+		if a.Spot != *want {
+			c.fail("asg.spot", a.Name, fmt.Sprintf("Spot capacity=%t", a.Spot), fmt.Sprintf("Spot capacity=%t", *want))
+		}
+	}
+}
+
+// scheduledSizes reports whether the group's min and max are those of one of its recurring scheduled actions:
+// out of hours the off-hours sizes hold, and the desired capacity moves with scaling anyway.
+func scheduledSizes(a *AutoScalingGroup) bool {
+	for _, sa := range a.ScheduledActions {
+		if sa.Recurrence != "" && sa.MinSize != nil && sa.MaxSize != nil && *sa.MinSize == a.MinSize && *sa.MaxSize == a.MaxSize &&
+			a.MinSize <= a.DesiredCapacity && a.DesiredCapacity <= a.MaxSize {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *checker) offHours() {
@@ -505,11 +532,12 @@ func (c *checker) offHours() {
 	if a == nil { // reported by asg
 		return
 	}
+	c.checks("asg.schedule")
 	var names []string
 	for _, sa := range a.ScheduledActions {
 		names = append(names, sa.Name+"("+cmpOr(sa.Recurrence, "once")+")")
 	}
-	if !c.w.OffHours {
+	if !*c.w.OffHours {
 		if len(a.ScheduledActions) > 0 {
 			c.fail("asg.schedule", a.Name, "scheduled actions "+list(names), "no scheduled actions")
 		}
@@ -532,9 +560,16 @@ func (c *checker) offHours() {
 }
 
 func (c *checker) loadBalancer() {
+	c.checks("alb", "alb.type", "alb.scheme", "alb.subnets", "alb.security_groups", "alb.drop_invalid_headers", "alb.desync_mitigation")
+	if c.w.DeletionProtection {
+		c.checks("alb.deletion_protection")
+	}
 	lb := c.s.LoadBalancer
 	if c.missing("alb", c.o.ALBARN, lb != nil) {
 		return
+	}
+	if v := lb.Attributes["deletion_protection.enabled"]; c.w.DeletionProtection && v != "true" {
+		c.fail("alb.deletion_protection", lb.ARN, "deletion_protection.enabled="+v, "deletion_protection.enabled=true")
 	}
 	if lb.Type != "application" {
 		c.fail("alb.type", lb.ARN, lb.Type, "application")
@@ -559,6 +594,10 @@ func (c *checker) loadBalancer() {
 }
 
 func (c *checker) listeners(lb *LoadBalancer) {
+	c.checks("alb.listener_http")
+	if c.w.HTTPSListener {
+		c.checks("alb.listener_https", "alb.tls_policy")
+	}
 	var http, https *Listener
 	for i := range lb.Listeners {
 		switch lb.Listeners[i].Port {
@@ -608,6 +647,7 @@ func (c *checker) listeners(lb *LoadBalancer) {
 }
 
 func (c *checker) targetGroup() {
+	c.checks("target_group", "target_group.port", "target_group.vpc", "target_group.health_check")
 	tg := c.s.TargetGroup
 	if c.missing("target_group", c.o.TargetGroupARN, tg != nil) {
 		return

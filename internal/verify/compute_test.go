@@ -19,6 +19,17 @@ func TestComputeGood(t *testing.T) {
 		}},
 	})
 	checkGood(t, fullBase, []goodCase{
+		{"off-hours sizes at night", func(s *Snapshot, _ *Expectations) {
+			s.AutoScalingGroup.MinSize, s.AutoScalingGroup.MaxSize, s.AutoScalingGroup.DesiredCapacity = 0, 0, 0
+		}},
+		{"scaled out within min and max", func(s *Snapshot, w *Expectations) { w.AnyDesired, s.AutoScalingGroup.DesiredCapacity = true, 3 }},
+		{"Spot as the outputs say", func(s *Snapshot, _ *Expectations) {
+			yes := true
+			s.Outputs.SpotEnabled, s.AutoScalingGroup.Spot = &yes, true
+		}},
+		{"deletion protection as required", func(s *Snapshot, w *Expectations) {
+			w.DeletionProtection, s.LoadBalancer.Attributes["deletion_protection.enabled"] = true, "true"
+		}},
 		{"detailed monitoring off as expected", func(s *Snapshot, w *Expectations) {
 			no := false
 			w.DetailedMonitoring = &no
@@ -161,9 +172,30 @@ func TestComputeFails(t *testing.T) {
 				s.AutoScalingGroup.ScheduledActions[i].Recurrence = ""
 			}
 		}, "asg.schedule", "ec2stack-dev-app", "ec2stack-prod-off-hours-up(once)"},
-		{"schedule not expected", func(_ *Snapshot, w *Expectations) { w.OffHours = false },
+		{"schedule not expected", func(_ *Snapshot, w *Expectations) { no := false; w.OffHours = &no },
 			"asg.schedule", "ec2stack-dev-app", "scheduled actions [ec2stack-prod-off-hours-down"},
 		{"detailed monitoring off", func(s *Snapshot, _ *Expectations) { s.LaunchTemplate.Versions[0].MonitoringEnabled = false },
 			"launch_template.monitoring", ltID + " version 1", "Monitoring.Enabled=false"},
+		{"detailed monitoring off where the outputs say on", func(s *Snapshot, w *Expectations) {
+			yes := true
+			w.DetailedMonitoring, s.Outputs.DetailedMonitoring = nil, &yes
+			s.LaunchTemplate.Versions[0].MonitoringEnabled = false
+		}, "launch_template.monitoring", ltID + " version 1", "Monitoring.Enabled=false"},
+		{"Spot where forbidden", func(s *Snapshot, w *Expectations) {
+			no := false
+			w.Spot, s.AutoScalingGroup.Spot = &no, true
+		}, "asg.spot", "ec2stack-dev-app", "Spot capacity=true"},
+		{"on demand where the outputs say Spot", func(s *Snapshot, _ *Expectations) {
+			yes := true
+			s.Outputs.SpotEnabled = &yes
+		}, "asg.spot", "ec2stack-dev-app", "Spot capacity=false"},
+		{"no schedule where the outputs say one", func(s *Snapshot, w *Expectations) {
+			w.OffHours, s.Outputs.OffHoursScaleDown = nil, true
+			s.AutoScalingGroup.ScheduledActions = nil
+		}, "asg.schedule", "ec2stack-dev-app", "scheduled actions []"},
+		{"sizes neither the contract's nor a schedule's", func(s *Snapshot, _ *Expectations) { s.AutoScalingGroup.MaxSize = 7 },
+			"asg.size", "ec2stack-dev-app", "max=7"},
+		{"load balancer deletable", func(_ *Snapshot, w *Expectations) { w.DeletionProtection = true },
+			"alb.deletion_protection", albARN, "deletion_protection.enabled=false"},
 	})
 }

@@ -29,9 +29,10 @@ var databaseDomain = domain{
 // DatabaseExpectations are the spec values of the RDS database.
 type DatabaseExpectations struct {
 	Engine              string // postgres | mysql; "" = not checked
+	InstanceClass       string // "" = not checked
 	MultiAZ             bool
-	DeletionProtection  bool
-	BackupRetentionDays int // the instance's BackupRetentionPeriod
+	DeletionProtection  bool // true: required; false: not checked
+	BackupRetentionDays int  // the least BackupRetentionPeriod of the primary
 	ReadReplica         bool
 }
 
@@ -48,6 +49,7 @@ type DBInstance struct {
 	Status                    string
 	Engine                    string
 	EngineVersion             string
+	Class                     string
 	StorageEncrypted          bool
 	KMSKeyID                  string
 	PubliclyAccessible        bool
@@ -104,6 +106,7 @@ func dbInstance(d rdstypes.DBInstance) *DBInstance {
 		Status:                    aws.ToString(d.DBInstanceStatus),
 		Engine:                    aws.ToString(d.Engine),
 		EngineVersion:             aws.ToString(d.EngineVersion),
+		Class:                     aws.ToString(d.DBInstanceClass),
 		StorageEncrypted:          aws.ToBool(d.StorageEncrypted),
 		KMSKeyID:                  aws.ToString(d.KmsKeyId),
 		PubliclyAccessible:        aws.ToBool(d.PubliclyAccessible),
@@ -143,6 +146,7 @@ func dbInstance(d rdstypes.DBInstance) *DBInstance {
 func (c *checker) database() {
 	d := c.w.Database
 	if d == nil {
+		c.checks("database.absent")
 		for _, x := range []struct {
 			id    string
 			found bool
@@ -152,6 +156,18 @@ func (c *checker) database() {
 			}
 		}
 		return
+	}
+	c.checks("database", "database.encryption", "database.public", "database.security_group", "database.subnets",
+		"database.iam_auth", "database.copy_tags", "database.minor_upgrades", "database.multi_az", "database.backup_retention",
+		"database.master_secret", "database.log_exports", "database.performance_insights", "database.monitoring", "database.replica")
+	if d.Engine != "" {
+		c.checks("database.engine")
+	}
+	if d.InstanceClass != "" {
+		c.checks("database.instance_class")
+	}
+	if d.DeletionProtection {
+		c.checks("database.deletion_protection")
 	}
 	db := c.s.Database
 	if !c.missing("database", c.o.DatabaseInstanceID, db != nil) {
@@ -198,6 +214,9 @@ func (c *checker) primary(db *DBInstance, d *DatabaseExpectations) {
 	if d.Engine != "" && db.Engine != d.Engine {
 		c.fail("database.engine", db.ID, db.Engine, d.Engine)
 	}
+	if d.InstanceClass != "" && db.Class != d.InstanceClass {
+		c.fail("database.instance_class", db.ID, db.Class, d.InstanceClass)
+	}
 	flags := []struct {
 		check, name string
 		got, want   bool
@@ -206,16 +225,16 @@ func (c *checker) primary(db *DBInstance, d *DatabaseExpectations) {
 		{"database.copy_tags", "CopyTagsToSnapshot", db.CopyTagsToSnapshot, true},
 		{"database.minor_upgrades", "AutoMinorVersionUpgrade", db.AutoMinorVersionUpgrade, true},
 		{"database.multi_az", "MultiAZ", db.MultiAZ, d.MultiAZ},
-		{"database.deletion_protection", "DeletionProtection", db.DeletionProtection, d.DeletionProtection},
+		{"database.deletion_protection", "DeletionProtection", db.DeletionProtection || !d.DeletionProtection, true},
 	}
 	for _, f := range flags {
 		if f.got != f.want {
 			c.fail(f.check, db.ID, fmt.Sprintf("%s=%t", f.name, f.got), fmt.Sprintf("%s=%t", f.name, f.want))
 		}
 	}
-	if int(db.BackupRetentionPeriod) != d.BackupRetentionDays {
+	if int(db.BackupRetentionPeriod) < d.BackupRetentionDays || db.BackupRetentionPeriod == 0 {
 		c.fail("database.backup_retention", db.ID, fmt.Sprintf("BackupRetentionPeriod=%d", db.BackupRetentionPeriod),
-			fmt.Sprintf("BackupRetentionPeriod=%d", d.BackupRetentionDays))
+			fmt.Sprintf("BackupRetentionPeriod >= %d", max(d.BackupRetentionDays, 1)))
 	}
 	switch {
 	case db.MasterUserSecretARN == "":

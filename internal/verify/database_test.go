@@ -4,6 +4,13 @@ import "testing"
 
 func TestDatabaseGood(t *testing.T) {
 	checkGood(t, fullBase, []goodCase{
+		{"deletion protection not required", func(s *Snapshot, w *Expectations) {
+			w.Database.DeletionProtection, s.Database.DeletionProtection = false, false
+		}},
+		{"backups kept longer than the minimum", func(s *Snapshot, _ *Expectations) { s.Database.BackupRetentionPeriod = 35 }},
+		{"the instance class asked for", func(s *Snapshot, w *Expectations) {
+			w.Database.InstanceClass, s.Database.Class = "db.t3.medium", "db.t3.medium"
+		}},
 		{"replica source as an ARN", func(s *Snapshot, _ *Expectations) {
 			s.DatabaseReplica.ReplicaSourceID = "arn:aws:rds:us-east-1:123456789012:db:ec2stack-prod-db"
 		}},
@@ -24,6 +31,10 @@ func TestDatabaseFails(t *testing.T) {
 		{"database not expected", func(_ *Snapshot, w *Expectations) { w.Database = nil },
 			"database.absent", "ec2stack-prod-db", "DB instance ec2stack-prod-db"},
 		{"engine", func(s *Snapshot, _ *Expectations) { s.Database.Engine = "mysql" }, "database.engine", "ec2stack-prod-db", "mysql"},
+		{"instance class", func(s *Snapshot, w *Expectations) {
+			w.Database.InstanceClass, s.Database.Class = "db.t3.medium", "db.r6g.large"
+		},
+			"database.instance_class", "ec2stack-prod-db", "db.r6g.large"},
 		{"storage unencrypted", func(s *Snapshot, _ *Expectations) { s.Database.StorageEncrypted = false },
 			"database.encryption", "ec2stack-prod-db", "StorageEncrypted=false"},
 		{"storage with another key", func(s *Snapshot, _ *Expectations) { s.Database.KMSKeyID = ebsKey },

@@ -350,6 +350,12 @@ func (c *checker) edge() {
 	if e == nil {
 		e = &EdgeExpectations{}
 	}
+	if !e.CloudFront || !e.WAF || !e.Domain {
+		c.checks("edge.absent")
+	}
+	if !e.WAF {
+		c.checks("waf.absent")
+	}
 	if !e.CloudFront && (c.o.CloudFrontDistributionID != "" || c.s.Distribution != nil) {
 		c.fail("edge.absent", c.o.CloudFrontDistributionID, "distribution "+c.o.CloudFrontDistributionID, "no CloudFront in this environment")
 	}
@@ -366,6 +372,7 @@ func (c *checker) edge() {
 		c.albFromCloudFront()
 	}
 	if e.WAF {
+		c.checks("waf.association")
 		if e.CloudFront {
 			c.webACL(c.o.CloudFrontWebACLARN, "cloudfront_web_acl_arn")
 		}
@@ -384,6 +391,16 @@ func (c *checker) edge() {
 }
 
 func (c *checker) distribution(e *EdgeExpectations) {
+	c.checks("edge.distribution", "edge.enabled", "edge.viewer_protocol", "edge.security_headers", "edge.origin_tls")
+	if e.WAF {
+		c.checks("edge.waf")
+	}
+	if c.o.CloudFrontLogsBucket != "" {
+		c.checks("edge.logging")
+	}
+	if e.Domain {
+		c.checks("edge.aliases", "edge.certificate")
+	}
 	d := c.s.Distribution
 	if c.missing("edge.distribution", c.o.CloudFrontDistributionID, d != nil) {
 		return
@@ -447,6 +464,7 @@ func (c *checker) distribution(e *EdgeExpectations) {
 
 // albFromCloudFront checks that only CloudFront (a managed prefix list) reaches the ALB on 80 and 443.
 func (c *checker) albFromCloudFront() {
+	c.checks("edge.alb_ingress")
 	g, ok := c.s.SecurityGroups[c.o.ALBSecurityGroupID]
 	if !ok { // reported by sg.alb_ingress
 		return
@@ -467,6 +485,7 @@ func (c *checker) albFromCloudFront() {
 }
 
 func (c *checker) webACL(arn, output string) {
+	c.checks("waf.web_acl", "waf.rules", "waf.rate_limit")
 	res := arn
 	if arn == "" {
 		res = "(no " + output + " output)"
@@ -507,6 +526,7 @@ func (c *checker) webACL(arn, output string) {
 }
 
 func (c *checker) dns(e *EdgeExpectations) {
+	c.checks("edge.dns")
 	z := c.s.HostedZone
 	if c.missing("edge.dns", zoneID(c.o.HostedZoneID), z != nil) {
 		return

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -210,7 +211,7 @@ func fullExpectations() Expectations {
 	w.Database = &DatabaseExpectations{Engine: "postgres", MultiAZ: true, DeletionProtection: true, BackupRetentionDays: 14,
 		ReadReplica: true}
 	w.BackupRetentionDays = 35
-	w.Alerts, w.Dashboard, w.AccessLogs, w.OffHours = true, true, true, true
+	w.Alerts, w.Dashboard, w.AccessLogs, w.OffHours = true, true, true, &yes
 	w.Edge = &EdgeExpectations{CloudFront: true, WAF: true, Domain: true}
 	w.DetailedMonitoring = &yes
 	return w
@@ -361,7 +362,15 @@ func checkFails(t *testing.T, base func() (*Snapshot, Expectations), tests []fai
 		t.Run(tt.name, func(t *testing.T) {
 			s, w := base()
 			tt.mutate(s, &w)
-			failures := Check(s, w)
+			result := Run(s, w)
+			failures := result.Failures()
+			for _, d := range result.Domains {
+				for _, f := range d.Failures {
+					if !slices.Contains(d.Checks, f.Check) {
+						t.Errorf("failure %v is of a check the %s domain does not say it ran (c.checks)", f, d.Name)
+					}
+				}
+			}
 			for _, f := range failures {
 				if f.Check == tt.check && strings.Contains(f.Resource, tt.resource) && strings.Contains(f.Got, tt.got) {
 					if f.Want == "" {

@@ -140,6 +140,7 @@ func (c *checker) accessLogs() {
 	const enabled, bucket = "access_logs.s3.enabled", "access_logs.s3.bucket"
 	lb := c.s.LoadBalancer
 	if !c.w.AccessLogs {
+		c.checks("access_logs.absent")
 		if c.o.ALBLogsBucket != "" || (lb != nil && lb.Attributes[enabled] == "true") {
 			res := c.o.ALBLogsBucket
 			if lb != nil {
@@ -150,6 +151,7 @@ func (c *checker) accessLogs() {
 		}
 		return
 	}
+	c.checks("access_logs.alb")
 	if lb != nil {
 		if v := lb.Attributes[enabled]; v != "true" {
 			c.fail("access_logs.alb", lb.ARN, enabled+"="+v, enabled+"=true")
@@ -170,6 +172,7 @@ func attr(lb *LoadBalancer, key string) string {
 
 // logBucket checks the hardening of a log bucket named by output.
 func (c *checker) logBucket(name, output string) {
+	c.checks("log_bucket", "log_bucket.public_access_block", "log_bucket.versioning", "log_bucket.encryption", "log_bucket.lifecycle", "log_bucket.tls_only")
 	res := name + " (" + output + ")"
 	if name == "" {
 		res = "(no " + output + " output)"

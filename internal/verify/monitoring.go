@@ -139,12 +139,20 @@ func (c *clients) dashboard(ctx context.Context, s *Snapshot) error {
 
 func (c *checker) alerts() {
 	if !c.w.Alerts {
+		c.checks("alerts.absent")
 		if c.o.SNSTopicARN != "" || c.s.Topic != nil {
 			c.fail("alerts.absent", c.o.SNSTopicARN, "SNS topic "+c.o.SNSTopicARN, "no alerts topic in this environment")
 		}
 		return
 	}
+	c.checks("alerts.topic", "alerts.topic_kms", "alerts.topic_policy", "alerts.alarm", "alerts.alarm_actions", "alerts.severity")
 	topic := c.o.SNSTopicARN
+	if c.w.OnCall {
+		c.checks("alerts.on_call")
+		if _, ok := c.o.AlarmNames[ServiceDownAlarm]; !ok {
+			c.fail("alerts.on_call", "alarm_names", "keys "+list(sortedKeys(c.o.AlarmNames)), "the composite "+ServiceDownAlarm+" alarm (on call)")
+		}
+	}
 	if t := c.s.Topic; !c.missing("alerts.topic", topic, t != nil) {
 		key, got := t.KMSKeyARN, t.KMSMasterKeyID
 		if key == "" {
@@ -191,13 +199,18 @@ func (c *checker) alerts() {
 	}
 }
 
+// ServiceDownAlarm is the alarm_names key of the composite service-down alarm of on-call environments.
+const ServiceDownAlarm = "service_down"
+
 func (c *checker) dashboard() {
 	if !c.w.Dashboard {
+		c.checks("dashboard.absent")
 		if c.o.DashboardName != "" || c.s.Dashboard != nil {
 			c.fail("dashboard.absent", c.o.DashboardName, "dashboard "+c.o.DashboardName, "no dashboard in this environment")
 		}
 		return
 	}
+	c.checks("dashboard")
 	c.missing("dashboard", c.o.DashboardName, c.s.Dashboard != nil)
 }
 

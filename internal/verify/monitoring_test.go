@@ -7,6 +7,11 @@ import (
 
 func TestMonitoringGood(t *testing.T) {
 	checkGood(t, fullBase, []goodCase{
+		{"on call with the composite alarm", func(s *Snapshot, w *Expectations) {
+			const down = "ec2stack-prod-service-down"
+			w.OnCall, s.Outputs.AlarmNames[ServiceDownAlarm] = true, down
+			s.Alarms[down] = Alarm{Name: down, ActionsEnabled: true, AlarmActions: []string{topicARN}}
+		}},
 		{"topic key by ARN, no resolution", func(s *Snapshot, _ *Expectations) {
 			s.Topic.KMSMasterKeyID, s.Topic.KMSKeyARN = snsKey, ""
 		}},
@@ -17,6 +22,8 @@ func TestMonitoringFails(t *testing.T) {
 	alarm := func(s *Snapshot, name string, f func(*Alarm)) { editEntry(s.Alarms, name, f) }
 
 	checkFails(t, fullBase, []failCase{
+		{"on call without the composite alarm", func(_ *Snapshot, w *Expectations) { w.OnCall = true },
+			"alerts.on_call", "alarm_names", "keys ["},
 		// Alerts and dashboard
 		{"topic missing", func(s *Snapshot, _ *Expectations) { s.Topic = nil }, "alerts.topic", topicARN, "not found"},
 		{"topic unencrypted", func(s *Snapshot, _ *Expectations) { s.Topic.KMSMasterKeyID, s.Topic.KMSKeyARN = "", "" },

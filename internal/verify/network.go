@@ -367,6 +367,7 @@ func (c *clients) logGroup(ctx context.Context, s *Snapshot) error {
 // ---- check
 
 func (c *checker) vpc() {
+	c.checks("vpc", "vpc.cidr", "vpc.dns_support", "vpc.dns_hostnames", "vpc.tags")
 	v := c.s.VPC
 	if c.missing("vpc", c.o.VPCID, v != nil) {
 		return
@@ -386,6 +387,7 @@ func (c *checker) vpc() {
 }
 
 func (c *checker) subnets() {
+	c.checks("subnets.az_count", "subnets.tiers", "subnets.az", "subnets.cidr", "subnets.map_public_ip")
 	if len(c.o.AvailabilityZones) != c.w.AZCount {
 		c.fail("subnets.az_count", "availability_zones", strconv.Itoa(len(c.o.AvailabilityZones))+" "+list(c.o.AvailabilityZones),
 			strconv.Itoa(c.w.AZCount))
@@ -455,6 +457,7 @@ func (c *checker) associated(check string, rt RouteTable, subnetID, what string)
 }
 
 func (c *checker) routes() {
+	c.checks("routes.public", "routes.private", "routes.database", "routes.associations")
 	// Public: default route to the VPC's internet gateway.
 	if rt, ok := c.s.RouteTables[c.o.PublicRouteTableID]; !c.missing("routes.public", c.o.PublicRouteTableID, ok) {
 		r, has := defaultRoute(rt)
@@ -517,6 +520,7 @@ func (c *checker) routes() {
 }
 
 func (c *checker) nat() {
+	c.checks("nat.mode", "nat.placement", "nat.state")
 	used := map[string][]string{} // NAT id -> AZs routing through it
 	for _, az := range sortedKeys(c.o.PrivateRouteTableIDs) {
 		if r, ok := defaultRoute(c.s.RouteTables[c.o.PrivateRouteTableIDs[az]]); ok && r.NATGatewayID != "" {
@@ -568,6 +572,7 @@ func (c *checker) nat() {
 }
 
 func (c *checker) endpoints() {
+	c.checks("endpoints.s3", "endpoints.interface", "endpoints.private_dns", "endpoints.security_group")
 	var s3 []Endpoint
 	for _, id := range sortedKeys(c.s.Endpoints) {
 		e := c.s.Endpoints[id]
@@ -609,6 +614,7 @@ func (c *checker) endpoints() {
 }
 
 func (c *checker) flowLogs() {
+	c.checks("flow_logs", "logs.kms")
 	name := c.o.FlowLogGroupName
 	found := false
 	for _, f := range c.s.FlowLogs {
@@ -640,6 +646,12 @@ func (c *checker) flowLogs() {
 		c.fail("logs.kms", lg.Name, "no KMS key", "encrypted with "+c.o.LogsKMSKeyARN)
 	case c.o.LogsKMSKeyARN != "" && KeyID(lg.KMSKeyID) != KeyID(c.o.LogsKMSKeyARN):
 		c.fail("logs.kms", lg.Name, "KMS key "+lg.KMSKeyID, "KMS key "+c.o.LogsKMSKeyARN)
+	}
+	if min := c.w.MinLogRetentionDays; min > 0 {
+		c.checks("logs.retention")
+		if lg.RetentionInDays == 0 || int(lg.RetentionInDays) < min {
+			c.fail("logs.retention", lg.Name, fmt.Sprintf("RetentionInDays=%d", lg.RetentionInDays), fmt.Sprintf("RetentionInDays >= %d", min))
+		}
 	}
 }
 

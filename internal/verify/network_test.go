@@ -4,6 +4,7 @@ import "testing"
 
 func TestNetworkGood(t *testing.T) {
 	checkGood(t, devBase, []goodCase{
+		{"logs kept at least the minimum", func(_ *Snapshot, w *Expectations) { w.MinLogRetentionDays = 30 }},
 		{"per-AZ NAT", func(s *Snapshot, w *Expectations) {
 			w.NATMode = NATPerAZ
 			s.Outputs.NATGatewayIDs = map[string]string{"us-east-1a": "nat-a", "us-east-1b": "nat-b"}
@@ -25,6 +26,14 @@ func TestNetworkFails(t *testing.T) {
 	subnet := func(s *Snapshot, id string, f func(*Subnet)) { editEntry(s.Subnets, id, f) }
 	rt := func(s *Snapshot, id string, f func(*RouteTable)) { editEntry(s.RouteTables, id, f) }
 	ep := func(s *Snapshot, id string, f func(*Endpoint)) { editEntry(s.Endpoints, id, f) }
+
+	checkFails(t, devBase, []failCase{
+		{"flow logs kept shorter than the minimum", func(_ *Snapshot, w *Expectations) { w.MinLogRetentionDays = 365 },
+			"logs.retention", logGroup, "RetentionInDays=30"},
+		{"flow logs kept forever where a minimum applies", func(s *Snapshot, w *Expectations) {
+			w.MinLogRetentionDays, s.LogGroup.RetentionInDays = 14, 0
+		}, "logs.retention", logGroup, "RetentionInDays=0"},
+	})
 
 	checkFails(t, devBase, []failCase{
 		// VPC

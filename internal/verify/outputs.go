@@ -58,6 +58,12 @@ type Outputs struct {
 	ASGMaxSize         int    `output:"asg_max_size"`
 	ASGDesiredCapacity int    `output:"asg_desired_capacity"`
 
+	// What the root chose where the environment contract leaves a choice; nil when the output is missing.
+	HTTPSEnabled       *bool `output:"https_enabled"`
+	SpotEnabled        *bool `output:"spot_enabled"`
+	DetailedMonitoring *bool `output:"detailed_monitoring"`
+	OffHoursScaleDown  bool  `output:"off_hours_scale_down"`
+
 	// The outputs below name optional features; each is empty (null) when the feature is off in the environment.
 
 	DatabaseInstanceID string `output:"database_instance_id"`
@@ -162,6 +168,18 @@ func setField(f reflect.Value, val any) error {
 			return err
 		}
 		f.Set(reflect.ValueOf(m))
+	case reflect.Bool:
+		b, ok := val.(bool)
+		if !ok {
+			return fmt.Errorf("want a bool, got %T (%v)", val, val)
+		}
+		f.SetBool(b)
+	case reflect.Pointer:
+		b, ok := val.(bool)
+		if !ok || f.Type().Elem().Kind() != reflect.Bool {
+			return fmt.Errorf("want a bool, got %T (%v)", val, val)
+		}
+		f.Set(reflect.ValueOf(&b))
 	default:
 		return fmt.Errorf("unsupported field kind %s", f.Kind())
 	}

@@ -177,6 +177,7 @@ func (c *checker) group(check, role, id string) (SecurityGroup, bool) {
 }
 
 func (c *checker) securityGroups() {
+	c.checks("sg.alb_ingress", "sg.app_ingress", "sg.app_ssh", "sg.database_ingress", "sg.endpoints_ingress", "sg.no_public_admin", "sg.default_empty")
 	if g, ok := c.group("sg.alb_ingress", "alb", c.o.ALBSecurityGroupID); ok {
 		ports := []int{80}
 		if c.w.HTTPSListener {
@@ -290,6 +291,7 @@ func (c *checker) appGroup(g SecurityGroup) {
 }
 
 func (c *checker) kmsKeys() {
+	c.checks("kms", "kms.rotation", "kms.state")
 	keys := []string{c.o.EBSKMSKeyARN, c.o.LogsKMSKeyARN}
 	if c.w.Database != nil || c.w.BackupRetentionDays > 0 {
 		keys = append(keys, c.o.DataKMSKeyARN)

@@ -107,9 +107,11 @@ type Expectations struct {
 	MinSize         int    // 0 = outputs.asg_min_size
 	MaxSize         int    // 0 = outputs.asg_max_size
 	DesiredCapacity int    // 0 = outputs.asg_desired_capacity (0 there too: only min <= desired <= max)
-	NATMode         NATMode
-	AppPort         int // 0 = outputs.app_port
-	DatabasePort    int // 0 = outputs.database_port
+	// AnyDesired: the desired capacity may be anything from min to max (live, scaling moves it).
+	AnyDesired   bool
+	NATMode      NATMode
+	AppPort      int // 0 = outputs.app_port
+	DatabasePort int // 0 = outputs.database_port
 
 	// InterfaceEndpoints are the interface endpoint service short names; nil = DefaultInterfaceEndpoints.
 	InterfaceEndpoints []string
@@ -127,8 +129,10 @@ type Expectations struct {
 
 	// Database is the RDS database expected; nil = no database (no database_instance_id, no replica).
 	Database *DatabaseExpectations
-	// BackupRetentionDays is the daily AWS Backup retention in days; 0 = AWS Backup off (no vault or plan named).
+	// BackupRetentionDays is the least daily AWS Backup retention in days; 0 = AWS Backup off (no vault or plan named).
 	BackupRetentionDays int
+	// BackupCrossRegionCopy: every backup rule copies to a vault in another region.
+	BackupCrossRegionCopy bool
 	// Alerts: an SNS topic encrypted with the SNS key, and every alarm in alarm_names acting on it; false = no topic.
 	Alerts bool
 	// Dashboard: the CloudWatch dashboard named in the outputs exists; false = none named.
@@ -137,10 +141,21 @@ type Expectations struct {
 	AccessLogs bool
 	// Edge is CloudFront, WAF and DNS; nil = none of them.
 	Edge *EdgeExpectations
-	// OffHours: the Auto Scaling group has a recurring scale-down and scale-up action; false = no scheduled actions.
-	OffHours bool
-	// DetailedMonitoring is the launch template's Monitoring.Enabled; nil = not checked.
+	// OffHours: the Auto Scaling group has a recurring scale-down and scale-up action; false = no scheduled
+	// actions; nil = as the off_hours_scale_down output says (false without it).
+	OffHours *bool
+	// Spot: the Auto Scaling group runs (true) or does not run (false) Spot capacity; nil = as the spot_enabled
+	// output says (not checked without it).
+	Spot *bool
+	// DetailedMonitoring is the launch template's Monitoring.Enabled; nil = as the detailed_monitoring output says
+	// (not checked without it).
 	DetailedMonitoring *bool
+	// DeletionProtection: the database and the load balancer have deletion protection; false = not required.
+	DeletionProtection bool
+	// MinLogRetentionDays is the least retention of the flow-log group; 0 = not checked.
+	MinLogRetentionDays int
+	// OnCall: the composite service-down alarm (alarm_names key "service_down") exists and acts on the topic.
+	OnCall bool
 
 	// Skip names checks to leave out (exact name, or a group such as "alb" for every "alb.*" check), for
 	// features a target cannot run; each skip should be documented where it is set.
@@ -190,15 +205,27 @@ func resolve(w Expectations, o Outputs) Expectations {
 			w.NATMode = NATPerAZ
 		}
 	}
+	if w.OffHours == nil {
+		w.OffHours = &o.OffHoursScaleDown
+	}
+	if w.Spot == nil && o.SpotEnabled != nil {
+		w.Spot = o.SpotEnabled
+	}
+	if w.DetailedMonitoring == nil && o.DetailedMonitoring != nil {
+		w.DetailedMonitoring = o.DetailedMonitoring
+	}
+	if o.HTTPSEnabled != nil && *o.HTTPSEnabled {
+		w.HTTPSListener = true
+	}
 	return w
 }
 
 // Failure is one failed check: which check, on which resource, what was found and what was wanted.
 type Failure struct {
-	Check    string
-	Resource string
-	Got      string
-	Want     string
+	Check    string `json:"check"`
+	Resource string `json:"resource"`
+	Got      string `json:"got"`
+	Want     string `json:"want"`
 }
 
 func (f Failure) Error() string {
@@ -207,23 +234,70 @@ func (f Failure) Error() string {
 
 // Check runs every check against the snapshot and returns the failures (none when the stack is as expected).
 // It is a pure function: it reads only s and want.
-func Check(s *Snapshot, want Expectations) []Failure {
+func Check(s *Snapshot, want Expectations) []Failure { return Run(s, want).Failures() }
+
+// Result is what Run found, domain by domain.
+type Result struct {
+	Domains []DomainResult `json:"domains"`
+	Skipped []string       `json:"skipped"` // checks left out on this target (Expectations.Skip)
+}
+
+// DomainResult lists the checks one domain ran (their names, in order) and the ones that failed.
+type DomainResult struct {
+	Name     string    `json:"name"`
+	Checks   []string  `json:"checks"`
+	Failures []Failure `json:"failures"`
+}
+
+// Holds reports whether every check passed.
+func (r Result) Holds() bool { return len(r.Failures()) == 0 }
+
+// Failures are the failed checks of every domain, in order.
+func (r Result) Failures() []Failure {
+	var out []Failure
+	for _, d := range r.Domains {
+		out = append(out, d.Failures...)
+	}
+	return out
+}
+
+// Checks is the number of checks run.
+func (r Result) Checks() int {
+	n := 0
+	for _, d := range r.Domains {
+		n += len(d.Checks)
+	}
+	return n
+}
+
+// Run runs every check against the snapshot, domain by domain, and reports which checks ran and which failed
+// (the checks named in want.Skip are left out). It is a pure function: it reads only s and want.
+func Run(s *Snapshot, want Expectations) Result {
+	r := Result{Skipped: append([]string{}, want.Skip...)}
 	if s == nil {
-		return []Failure{{Check: "snapshot", Resource: "snapshot", Got: "nil", Want: "a collected snapshot"}}
+		return Result{Domains: []DomainResult{{Name: "snapshot", Checks: []string{"snapshot"},
+			Failures: []Failure{{Check: "snapshot", Resource: "snapshot", Got: "nil", Want: "a collected snapshot"}}}}}
 	}
 	c := &checker{s: s, o: s.Outputs, w: resolve(want, s.Outputs)}
 	for _, d := range domains {
+		c.ran, c.failures = nil, nil
 		for _, check := range d.check {
 			check(c)
 		}
-	}
-	var out []Failure
-	for _, f := range c.failures {
-		if !skipped(want.Skip, f.Check) {
-			out = append(out, f)
+		dr := DomainResult{Name: d.name, Checks: []string{}, Failures: []Failure{}}
+		for _, name := range c.ran {
+			if !skipped(want.Skip, name) && !slices.Contains(dr.Checks, name) {
+				dr.Checks = append(dr.Checks, name)
+			}
 		}
+		for _, f := range c.failures {
+			if !skipped(want.Skip, f.Check) {
+				dr.Failures = append(dr.Failures, f)
+			}
+		}
+		r.Domains = append(r.Domains, dr)
 	}
-	return out
+	return r
 }
 
 func skipped(skip []string, check string) bool {
@@ -239,8 +313,13 @@ type checker struct {
 	s        *Snapshot
 	o        Outputs
 	w        Expectations
+	ran      []string // the checks of the current domain that ran, by name
 	failures []Failure
 }
+
+// checks records that the named checks run (every check function names the checks it evaluates before failing
+// any of them; a test proves that every failure is of a check named so).
+func (c *checker) checks(names ...string) { c.ran = append(c.ran, names...) }
 
 func (c *checker) fail(check, resource, got, want string) {
 	c.failures = append(c.failures, Failure{Check: check, Resource: resource, Got: got, Want: want})
