@@ -61,6 +61,9 @@ type StartOptions struct {
 	ShimDir string // where the embedded moto shim is written; os.TempDir() when empty
 	AMIs    string // optional MOTO_AMIS_PATH file
 	LogFile string // where moto's output goes; discarded when empty
+	// Settings are MOTO_* environment settings that override ec2stack's (e.g. to start moto with its own
+	// defaults, as someone else might).
+	Settings []string
 }
 
 // Start launches moto (through the read-back shim when a Python with moto is
@@ -80,7 +83,7 @@ func Start(ctx context.Context, opts StartOptions) (*Server, error) {
 	}
 	defer sock.Close()
 	cmd := exec.Command(l.program, append(l.args, "-H", "127.0.0.1", "-p", strconv.Itoa(port))...)
-	cmd.Env = motoEnv(os.Environ(), opts.AMIs)
+	cmd.Env = append(motoEnv(os.Environ(), opts.AMIs), opts.Settings...)
 	cmd.ExtraFiles = []*os.File{sock} // fd 3, see listenLoopback
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := attachLog(cmd, opts.LogFile); err != nil {

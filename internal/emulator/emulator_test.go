@@ -13,6 +13,9 @@ import (
 
 func requireMoto(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("needs moto: run without -short")
+	}
 	bin, err := FindBinary()
 	if err != nil {
 		t.Fatalf("these tests need moto_server: %v", err)

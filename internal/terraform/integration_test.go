@@ -15,6 +15,9 @@ import (
 // init (S3 backend in moto) -> plan to file -> apply exactly that file ->
 // outputs -> destroy.
 func TestRunnerAgainstMoto(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs terraform and moto: run without -short")
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	tool, err := FindTool(ctx)

@@ -35,9 +35,10 @@ type Options struct {
 
 // Runner runs terraform for one target and environment.
 type Runner struct {
-	opts    Options
-	dataDir string
-	plan    string
+	opts     Options
+	dataDir  string
+	plan     string
+	planJSON []byte // the JSON of the plan file this Runner wrote last (one `terraform show` per plan)
 }
 
 // New prepares a Runner and its working directories.
@@ -46,11 +47,16 @@ func New(opts Options) (*Runner, error) {
 		return nil, errors.New("terraform runner: tool, root, home, target and env are required")
 	}
 	work := filepath.Join(env.WorkDir(opts.Home), opts.Target, opts.Env)
-	r := &Runner{opts: opts, dataDir: filepath.Join(work, "tfdata"), plan: filepath.Join(work, "plan.tfplan")}
+	r := &Runner{opts: opts, dataDir: filepath.Join(work, "tfdata"), plan: PlanFile(opts.Home, opts.Target, opts.Env)}
 	if err := os.MkdirAll(r.dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating %s: %w", r.dataDir, err)
 	}
 	return r, nil
+}
+
+// PlanFile is where the Runner of a target and environment saves its plan (known before anything runs).
+func PlanFile(home, target, envName string) string {
+	return filepath.Join(env.WorkDir(home), target, envName, "plan.tfplan")
 }
 
 // DataDir is the TF_DATA_DIR of this target and environment.
@@ -108,6 +114,7 @@ func (r *Runner) mirrorHint() string {
 // Plan writes the plan file and summarizes it. progress receives every event.
 func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, error) {
 	_ = os.Remove(r.plan)
+	r.planJSON = nil
 	vars, err := r.varOptions()
 	if err != nil {
 		return PlanSummary{}, err
@@ -124,11 +131,16 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 		_ = os.Remove(r.plan)
 		return PlanSummary{}, fmt.Errorf("terraform plan: %w", err)
 	}
-	plan, err := r.ShowPlan(ctx)
+	raw, err := r.PlanJSON(ctx, "")
 	if err != nil {
 		return PlanSummary{}, err
 	}
-	return Summarize(plan), nil
+	var plan tfjson.Plan
+	if err := json.Unmarshal(raw, &plan); err != nil {
+		return PlanSummary{}, fmt.Errorf("reading the plan %s: %w", r.plan, err)
+	}
+	r.planJSON = raw
+	return Summarize(&plan), nil
 }
 
 // ShowPlan reads the saved plan file as JSON.
@@ -153,6 +165,9 @@ func (r *Runner) PlanJSON(ctx context.Context, path string) ([]byte, error) {
 	if path == "" {
 		if !r.HasPlan() {
 			return nil, &NoPlanError{Env: r.opts.Env, Target: r.opts.Target}
+		}
+		if r.planJSON != nil {
+			return r.planJSON, nil
 		}
 		path = r.plan
 	}
@@ -185,6 +200,7 @@ func (r *Runner) Apply(ctx context.Context, progress func(Event)) error {
 		return fmt.Errorf("terraform apply: %w", err)
 	}
 	_ = os.Remove(r.plan)
+	r.planJSON = nil
 	return nil
 }
 
@@ -205,6 +221,7 @@ func (r *Runner) Destroy(ctx context.Context, progress func(Event)) error {
 		return fmt.Errorf("terraform destroy: %w", err)
 	}
 	_ = os.Remove(r.plan)
+	r.planJSON = nil
 	return nil
 }
 
