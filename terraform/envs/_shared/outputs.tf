@@ -179,6 +179,21 @@ output "https_enabled" {
   value       = module.stack.https_enabled
 }
 
+output "spot_enabled" {
+  description = "Whether the Auto Scaling group runs all its capacity on Spot."
+  value       = module.stack.spot_enabled
+}
+
+output "off_hours_scale_down" {
+  description = "Whether the Auto Scaling group scales down out of hours (scheduled actions)."
+  value       = module.stack.off_hours_scale_down
+}
+
+output "detailed_monitoring" {
+  description = "Whether the instances send 1-minute (detailed) CloudWatch metrics."
+  value       = module.stack.detailed_monitoring
+}
+
 output "data_kms_key_arn" {
   description = "Customer-managed key of RDS, Performance Insights, the master secret and AWS Backup."
   value       = module.stack.data_kms_key_arn

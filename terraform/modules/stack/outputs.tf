@@ -173,6 +173,21 @@ output "https_enabled" {
   value       = local.enable_https
 }
 
+output "spot_enabled" {
+  description = "Whether the Auto Scaling group runs all its capacity on Spot."
+  value       = var.enable_spot
+}
+
+output "off_hours_scale_down" {
+  description = "Whether the Auto Scaling group scales down out of hours (scheduled actions)."
+  value       = var.off_hours_schedule != null
+}
+
+output "detailed_monitoring" {
+  description = "Whether the instances send 1-minute (detailed) CloudWatch metrics."
+  value       = var.enable_detailed_monitoring
+}
+
 output "data_kms_key_arn" {
   description = "Customer-managed key of RDS, Performance Insights, the master secret and AWS Backup."
   value       = module.security.data_kms_key_arn
