@@ -2,13 +2,32 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
+	"github.com/ec2stack/ec2stack/internal/deploy"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
+// apply applies exactly the saved plan file, and only if it passed the gate: `plan` checked that very file
+// (same sha256) and it broke no rule. Refused plans touch nothing: the gate is read before anything runs.
 func (c *command) apply(ctx context.Context) error {
+	home, err := repoHome()
+	if err != nil {
+		return err
+	}
+	planFile := terraform.PlanFile(home, c.opts.target, c.opts.env)
+	if !fileExists(planFile) {
+		return &terraform.NoPlanError{Env: c.opts.env, Target: c.opts.target}
+	}
+	if _, err := deploy.CheckGate(planFile, "ec2stack plan "+c.opts.env+targetFlag(c.opts.target)); err != nil {
+		var g *deploy.GateError
+		if errors.As(err, &g) && g.Failed {
+			return &violationsError{env: c.opts.env, msg: "apply " + c.opts.env + ": " + err.Error()}
+		}
+		return fmt.Errorf("apply %s: %w", c.opts.env, err)
+	}
 	s, err := c.prepare(ctx)
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", c.opts.env, err)
@@ -29,6 +48,7 @@ func (c *command) runApply(ctx context.Context, s *session, sum terraform.PlanSu
 	if err := s.runner.Apply(ctx, c.progress(sum.Total())); err != nil {
 		return fmt.Errorf("apply %s: %w", s.env.Name, err)
 	}
+	deploy.ClearGate(s.runner.PlanFile())
 	return nil
 }
 

@@ -12,7 +12,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "destroy", "outputs", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -28,6 +28,7 @@ type options struct {
 	stateRegion string
 	json        bool
 	help        bool
+	yes         bool // destroy: no confirmation
 	// check
 	planPath   string // --plan: a saved plan or its JSON instead of the environment's own
 	sarifPath  string // --sarif: also write the report as SARIF here
@@ -90,6 +91,8 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return boolFlag(&o.help)
 	case "json":
 		return boolFlag(&o.json)
+	case "yes":
+		return boolFlag(&o.yes)
 	case "target":
 		return stringFlag(&o.target)
 	case "endpoint":
@@ -107,7 +110,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -140,11 +143,23 @@ func (o *options) validate() error {
 	if !contains(targets, o.target) {
 		return usagef("unknown target %q: valid targets are %s", o.target, joinNames(targets))
 	}
-	if o.verb != "check" {
-		for flag, v := range map[string]string{"--plan": o.planPath, "--sarif": o.sarifPath, "--policy": o.policyDir, "--exceptions": o.exceptions} {
-			if v != "" {
-				return usagef("%s is a flag of `ec2stack check`, not of %s", flag, o.verb)
-			}
+	for _, f := range []struct {
+		flag, value string
+		verbs       []string
+	}{
+		{"--plan", o.planPath, []string{"check"}},
+		{"--sarif", o.sarifPath, []string{"check"}},
+		{"--policy", o.policyDir, []string{"check", "plan", "up"}},
+		{"--exceptions", o.exceptions, []string{"check", "plan", "up"}},
+		{"--yes", boolValue(o.yes), []string{"destroy"}},
+	} {
+		if f.value != "" && !contains(f.verbs, o.verb) {
+			return usagef("%s is a flag of `ec2stack %s`, not of %s", f.flag, strings.Join(f.verbs, "`, `ec2stack "), o.verb)
+		}
+	}
+	if o.target == "aws" {
+		if v := os.Getenv("TF_VAR_" + EmulatorSwitch); v != "" && v != "false" {
+			return usagef("TF_VAR_%s=%s is the emulator switch and is refused on --target aws: unset it (the emulator target sets it itself)", EmulatorSwitch, v)
 		}
 	}
 	if o.endpoint != "" {
@@ -168,6 +183,16 @@ func (o *options) validate() error {
 		return usagef("--state-bucket and --state-region are for --target aws; the emulator keeps state in its own bucket %s", emulator.StateBucket)
 	}
 	return nil
+}
+
+// EmulatorSwitch is the root variable that adapts the stack to the emulator; never set for AWS.
+const EmulatorSwitch = "emulator_mode"
+
+func boolValue(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
 }
 
 func contains(list []string, s string) bool {

@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -47,15 +49,17 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, destroy, outputs, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, destroy, outputs, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --yes, --json, --help`},
+		{[]string{"plan", "dev", "--yes"}, "ec2stack: --yes is a flag of `ec2stack destroy`, not of plan"},
+		{[]string{"apply", "dev", "--policy", "p"}, "ec2stack: --policy is a flag of `ec2stack check`, `ec2stack plan`, `ec2stack up`, not of apply"},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
 		{[]string{"up", "dev", "--target", "aws", "--endpoint", "http://127.0.0.1:5000"}, "ec2stack: --endpoint is for the emulator target only, not --target aws"},
 		{[]string{"up", "dev", "--target", "aws"}, "ec2stack: --target aws needs a state bucket: pass --state-bucket NAME or set EC2STACK_STATE_BUCKET"},
@@ -107,6 +111,40 @@ func TestFormatValue(t *testing.T) {
 	for _, tt := range tests {
 		if got := formatValue(tt.in); got != tt.want {
 			t.Errorf("formatValue(%v) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// The emulator switch never reaches AWS: refused in the process environment and in the root's variable files.
+func TestEmulatorSwitchRefusedOnAWS(t *testing.T) {
+	home := fixtureRepo(t)
+	t.Setenv("TF_VAR_emulator_mode", "true")
+	code, _, stderr := run(t, context.Background(), "plan", "dev", "--target", "aws", "--state-bucket", "b")
+	if code != ExitUsage || !strings.Contains(stderr, "TF_VAR_emulator_mode=true is the emulator switch and is refused on --target aws") {
+		t.Errorf("TF_VAR_emulator_mode on aws: exit %d, %q", code, stderr)
+	}
+	t.Setenv("TF_VAR_emulator_mode", "")
+	vars := filepath.Join(home, "terraform", "envs", "dev", "local.auto.tfvars")
+	if err := os.WriteFile(vars, []byte("emulator_mode = true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = run(t, context.Background(), "plan", "dev", "--target", "aws", "--state-bucket", "b")
+	if code != ExitUsage || !strings.Contains(stderr, vars+" sets emulator_mode, the emulator switch, which is refused on --target aws") {
+		t.Errorf("emulator_mode in a variable file on aws: exit %d, %q", code, stderr)
+	}
+}
+
+// destroy on AWS needs --yes without a terminal; where deletion protection is required it says how to lift it.
+func TestDestroyOnAWSNeedsConfirmation(t *testing.T) {
+	fixtureRepo(t)
+	for env, protected := range map[string]bool{"dev": false, "prod": true} {
+		code, stdout, stderr := run(t, context.Background(), "destroy", env, "--target", "aws", "--state-bucket", "b")
+		want := "ec2stack: destroy " + env + " --target aws deletes every resource of " + env + ": pass --yes (or run it at a terminal and type " + env + ")"
+		if code != ExitUsage || !strings.HasPrefix(stderr, want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 || stdout != "" {
+			t.Errorf("destroy %s: exit %d, stderr %q", env, code, stderr)
+		}
+		if got := strings.Contains(stderr, "deletion protection") && strings.Contains(stderr, "--no-deletion-protection"); got != protected {
+			t.Errorf("destroy %s: deletion protection explained = %v, want %v: %q", env, got, protected, stderr)
 		}
 	}
 }

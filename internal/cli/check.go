@@ -10,84 +10,50 @@ import (
 	"regexp"
 	"strings"
 	"text/tabwriter"
-	"time"
 
-	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/policy"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
-
-// ExitViolations is check's exit code when the plan breaks a rule.
-const ExitViolations = 3
 
 // violationsError ends a check that found violations (exit code 3).
 type violationsError struct {
 	env string
 	n   int
+	msg string // instead of the default message
 }
 
 func (e *violationsError) Error() string {
+	if e.msg != "" {
+		return e.msg
+	}
 	return fmt.Sprintf("check %s: %d violation(s) of the security baseline", e.env, e.n)
 }
 
-// check evaluates the policy rules over ENV's plan: --plan FILE, else the
-// saved plan of the aws target, else a plan made now. On the emulator target
-// that plan has real settings (emulator_mode = false): the check is about
-// what AWS would get, which the emulator can plan but not apply.
+// check evaluates the policy rules over ENV's plan: --plan FILE, else the saved plan of the aws target, else a
+// plan made now. On the emulator target that plan has real settings (emulator_mode = false): the check is about
+// what AWS would get, which the emulator can plan but not apply. Checking the aws target's saved plan records
+// the result beside it (the gate apply requires).
 func (c *command) check(ctx context.Context) error {
 	home, err := repoHome()
 	if err != nil {
 		return err
 	}
-	var dirs []string
-	if st, err := os.Stat(filepath.Join(home, "policy")); err == nil && st.IsDir() {
-		dirs = append(dirs, filepath.Join(home, "policy"))
-	}
-	if c.opts.policyDir != "" {
-		if st, err := os.Stat(c.opts.policyDir); err != nil || !st.IsDir() {
-			return usagef("--policy %s is not a directory of .rego rules", c.opts.policyDir)
-		}
-		dirs = append(dirs, c.opts.policyDir)
-	}
-	c2, err := contract.LoadHome(home)
+	rules, err := c.loadRules(home)
 	if err != nil {
 		return err
 	}
-	engine, err := policy.Load(c2, dirs...)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", c.opts.env, err)
-	}
-	excPath := c.opts.exceptions
-	if excPath == "" {
-		excPath = filepath.Join(home, "policy", "exceptions.yaml")
-	} else if _, err := os.Stat(excPath); err != nil {
-		return usagef("--exceptions %s: no such file", excPath)
-	}
-	exceptions, err := policy.LoadExceptions(excPath)
-	if err != nil {
-		return fmt.Errorf("check %s: %w", c.opts.env, err)
-	}
-
 	planJSON, planPath, inputFindings, err := c.checkPlan(ctx, home)
 	if err != nil {
 		return err
 	}
-	var report *policy.Report
-	if inputFindings != nil { // no plan: the inputs themselves break their rules (exceptions cannot be judged)
-		report = policy.Apply(c.opts.env, append(engine.Rules(), policy.InputRule), inputFindings, nil, time.Now())
-	} else {
-		planEnv, findings, err := engine.Evaluate(ctx, planJSON)
-		var notPlan *policy.NotAPlanError
-		if errors.As(err, &notPlan) {
-			return usagef("%s: %v", planPath, err)
+	report, err := rules.judge(ctx, c.opts.env, planJSON, planPath, inputFindings)
+	if err != nil {
+		return err
+	}
+	if c.opts.planPath == "" && c.opts.target == "aws" {
+		if err := recordGate(c.opts.env, c.opts.target, planPath, planPath, report); err != nil {
+			return err
 		}
-		if err != nil {
-			return fmt.Errorf("check %s: %w", c.opts.env, err)
-		}
-		if planEnv != c.opts.env {
-			return usagef("%s is a plan of environment %q, not %q", planPath, planEnv, c.opts.env)
-		}
-		report = policy.Apply(planEnv, engine.Rules(), findings, exceptions, time.Now())
 	}
 	if c.opts.sarifPath != "" {
 		doc, err := policy.SARIF(report, planPath)
@@ -98,7 +64,7 @@ func (c *command) check(ctx context.Context) error {
 			return fmt.Errorf("writing SARIF: %w", err)
 		}
 	}
-	c.printReport(report, planPath)
+	c.printReport(report, planPath, true)
 	if err := c.result(map[string]any{
 		"environment": c.opts.env, "plan": planPath, "clean": report.Clean(), "rules": len(report.Rules),
 		"findings": nonNil(report.Findings), "excepted": nonNil(report.Excepted),
@@ -119,26 +85,26 @@ func (c *command) checkPlan(ctx context.Context, home string) (planJSON []byte, 
 		planJSON, err = c.readPlanFile(ctx, c.opts.planPath)
 		return planJSON, c.opts.planPath, nil, err
 	}
-	s, err := c.prepareSession(ctx, true)
-	if err != nil {
-		return nil, "", nil, fmt.Errorf("check %s: %w", c.opts.env, err)
-	}
-	if err := s.init(ctx); err != nil {
-		return nil, "", nil, err
-	}
-	if s.target == "aws" && s.runner.HasPlan() {
-		c.progressf("checking the saved plan %s", s.runner.PlanFile())
-	} else {
-		c.progressf("planning %s with real settings ...", s.describe())
-		if _, err := s.runner.Plan(ctx, c.progress(0)); err != nil {
-			if inputs := invalidInputs(err); inputs != nil {
-				return nil, s.runner.PlanFile(), inputs, nil
-			}
-			return nil, "", nil, fmt.Errorf("check %s: plan: %w", c.opts.env, err)
+	if saved := terraform.PlanFile(home, c.opts.target, c.opts.env); c.opts.target == "aws" && fileExists(saved) {
+		s, err := c.prepare(ctx)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("check %s: %w", c.opts.env, err)
 		}
+		if err := s.init(ctx); err != nil {
+			return nil, "", nil, err
+		}
+		c.progressf("checking the saved plan %s", saved)
+		planJSON, err = s.runner.PlanJSON(ctx, "")
+		return planJSON, saved, nil, err
 	}
-	planJSON, err = s.runner.PlanJSON(ctx, "")
-	return planJSON, s.runner.PlanFile(), nil, err
+	c.progressf("planning %s with real settings ...", c.opts.env)
+	from, planJSON, inputs, err = c.realSettingsPlan(ctx, c.progress(0))
+	return planJSON, from, inputs, err
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
 
 // readPlanFile reads --plan: JSON as it is, a saved plan (a zip archive)
@@ -230,8 +196,8 @@ func nonNil(f []policy.Finding) []policy.Finding {
 	return f
 }
 
-// printReport prints the findings as a table, then the excepted ones and a verdict.
-func (c *command) printReport(r *policy.Report, planPath string) {
+// printReport prints the findings as a table, then (with excepted) the excepted ones, and a verdict.
+func (c *command) printReport(r *policy.Report, planPath string, excepted bool) {
 	if c.opts.json {
 		return
 	}
@@ -243,7 +209,7 @@ func (c *command) printReport(r *policy.Report, planPath string) {
 		}
 		tw.Flush()
 	}
-	if len(r.Excepted) > 0 {
+	if excepted && len(r.Excepted) > 0 {
 		c.printf("\nAccepted exceptions (policy/exceptions.yaml):\n")
 		for _, f := range r.Excepted {
 			fmt.Fprintf(tw, "  %s\t%s\tuntil %s\t%s\n", f.RuleID, f.Address, f.Exception.Expires, f.Exception.Reason)

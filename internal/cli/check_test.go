@@ -12,8 +12,10 @@ import (
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
-// hopLimitPlan is the failing fixture of the IMDSv2 rule: a dev plan with a launch template whose hop limit is 2.
-const hopLimitPlan = "../policy/testdata/EC2S-301/fail.json"
+// hopLimitPlan is the failing fixture of the IMDSv2 rule (a dev plan with a launch template whose hop limit is 2)
+// plus the alert topic and alarm the environment contract asks for, so that only EC2S-301 fails; cleanPlan is
+// that topic and alarm alone.
+const hopLimitPlan, cleanPlan = "testdata/hop-limit-plan.json", "testdata/clean-plan.json"
 
 func writeFile(t *testing.T, name, content string) string {
 	t.Helper()
@@ -84,9 +86,13 @@ func TestCheckExitCodesAndOutputs(t *testing.T) {
 	}
 
 	// A plan with nothing wrong in it: exit 0.
-	empty := writeFile(t, "empty.json", `{"format_version": "1.2", "planned_values": {"outputs": {"environment": {"value": "dev"}}}, "resource_changes": []}`)
-	if code, out, stderr := run(t, ctx, "check", "dev", "--plan", empty); code != ExitOK || !strings.Contains(out, ": clean,") {
-		t.Fatalf("empty plan: exit %d\n%s%s", code, out, stderr)
+	if code, out, stderr := run(t, ctx, "check", "dev", "--plan", cleanPlan); code != ExitOK || !strings.Contains(out, ": clean,") {
+		t.Fatalf("clean plan: exit %d\n%s%s", code, out, stderr)
+	}
+	// A plan of an environment the contract does not define is refused.
+	qa := writeFile(t, "qa.json", `{"format_version": "1.2", "planned_values": {"outputs": {"environment": {"value": "qa"}}}, "resource_changes": []}`)
+	if code, _, stderr := run(t, ctx, "check", "dev", "--plan", qa); code != ExitFailure || !strings.Contains(stderr, `the plan is for environment "qa", which the environment contract does not define`) {
+		t.Fatalf("plan of qa: exit %d, %s", code, stderr)
 	}
 }
 

@@ -13,11 +13,13 @@ import (
 	"syscall"
 )
 
-// Exit codes.
+// Exit codes: one registry for every verb (the README lists them).
 const (
-	ExitOK      = 0
-	ExitFailure = 1
-	ExitUsage   = 2
+	ExitOK          = 0
+	ExitFailure     = 1
+	ExitUsage       = 2
+	ExitViolations  = 3 // the plan breaks check's rules (check, plan, up, apply)
+	ExitDifferences = 4 // verify found the live environment differing from the contract or the outputs
 )
 
 // Main runs ec2stack with the process's arguments and streams; Ctrl-C cancels
@@ -25,11 +27,15 @@ const (
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return Run(ctx, args, os.Stdout, os.Stderr)
+	return execute(ctx, args, os.Stdin, os.Stdout, os.Stderr)
 }
 
-// Run executes one ec2stack command and returns its exit code.
+// Run executes one ec2stack command without a terminal (nothing to answer a prompt) and returns its exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return execute(ctx, args, nil, stdout, stderr)
+}
+
+func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o, err := parseArgs(args)
 	if err != nil {
 		return fail(stderr, err)
@@ -38,7 +44,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return ExitOK
 	}
-	c := &command{opts: o, stdout: stdout, stderr: stderr}
+	c := &command{opts: o, stdin: stdin, stdout: stdout, stderr: stderr}
 	return fail(stderr, c.run(ctx))
 }
 
@@ -62,12 +68,17 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &v) {
 		return ExitViolations
 	}
+	var d *differencesError
+	if errors.As(err, &d) {
+		return ExitDifferences
+	}
 	return ExitFailure
 }
 
 // command is one invocation: parsed options plus where output goes.
 type command struct {
 	opts   options
+	stdin  io.Reader // nil: no terminal
 	stdout io.Writer
 	stderr io.Writer
 }
@@ -82,6 +93,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.check(ctx)
 	case "apply":
 		return c.apply(ctx)
+	case "verify":
+		return c.verify(ctx)
 	case "destroy":
 		return c.destroy(ctx)
 	case "outputs":
@@ -113,28 +126,31 @@ const usage = `ec2stack brings up the ec2stack environments with Terraform, on t
 moto emulator (default) or on real AWS.
 
 Usage:
-  ec2stack up ENV          init, plan, apply that plan, print outputs and a summary
-  ec2stack plan ENV        write the plan file and summarize it
-  ec2stack check ENV       evaluate the security rules over ENV's plan (see SECURITY.md)
-  ec2stack apply ENV       apply exactly the saved plan file
-  ec2stack destroy ENV     destroy everything in ENV
+  ec2stack up ENV          init, plan, check, apply that plan, print outputs and a summary
+  ec2stack plan ENV        write the plan file, check it and record the result beside it
+  ec2stack check ENV       evaluate the policy rules and the environment contract over ENV's plan
+  ec2stack apply ENV       apply exactly the saved plan file, if it passed check
+  ec2stack verify ENV      read the live environment back and check it against the contract and outputs
+  ec2stack destroy ENV     destroy everything in ENV (--target aws: --yes, or type ENV at a terminal)
   ec2stack outputs ENV     print ENV's outputs
   ec2stack emulator start|stop|status
                            manage the moto server ec2stack keeps running
 
-Environments: dev, staging, prod
+Environments: dev, staging, prod (their requirements: policy/contract.yaml)
 
 Flags (before or after ENV):
   --target emulator|aws    where to apply (default emulator)
-  --endpoint URL           use an already running moto at URL (emulator only)
+  --endpoint URL           use an already running moto at URL (emulator only; checked first)
   --state-bucket NAME      S3 state bucket (aws only; or EC2STACK_STATE_BUCKET)
   --state-region REGION    region of the state bucket (aws only; default: the env's region)
   --plan FILE              check: this plan (saved plan file or its JSON) instead of planning
   --sarif FILE             check: also write the report as SARIF 2.1.0
-  --policy DIR             check: extra directory of .rego rules (policy/ is always loaded)
-  --exceptions FILE        check: accepted exceptions (default policy/exceptions.yaml)
+  --policy DIR             check, plan, up: extra directory of .rego rules (policy/ is always loaded)
+  --exceptions FILE        check, plan, up: accepted exceptions (default policy/exceptions.yaml)
+  --yes                    destroy: do not ask (required on --target aws without a terminal)
   --json                   one JSON document on stdout; progress as JSON lines on stderr
   -h, --help               show this help
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 check found violations.
+Exit codes: 0 ok, 1 failure, 2 usage error, 3 the plan breaks check's rules (check, plan, up, apply),
+4 verify found differences.
 `

@@ -4,36 +4,57 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/ec2stack/ec2stack/internal/deploy"
+	"github.com/ec2stack/ec2stack/internal/policy"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
+// plan writes the plan file, checks it (the gate) and records the verdict beside it; a plan that breaks a rule
+// is kept for inspection, exits 3 and will not be applied.
 func (c *command) plan(ctx context.Context) error {
 	s, err := c.prepare(ctx)
 	if err != nil {
 		return fmt.Errorf("plan %s: %w", c.opts.env, err)
 	}
-	sum, err := c.runPlan(ctx, s)
+	sum, report, err := c.runPlan(ctx, s)
 	if err != nil {
 		return err
 	}
-	c.printf("Saved plan: %s\nApply it with `ec2stack apply %s%s`.\n", s.runner.PlanFile(), s.env.Name, targetFlag(s.target))
-	return c.result(map[string]any{
-		"environment": s.env.Name, "target": s.target, "plan_file": s.runner.PlanFile(), "plan": sum,
-	})
+	if report.Clean() {
+		c.printf("Saved plan: %s (checked)\nApply it with `ec2stack apply %s%s`.\n", s.runner.PlanFile(), s.env.Name, targetFlag(s.target))
+	}
+	if err := c.result(map[string]any{
+		"environment": s.env.Name, "target": s.target, "plan_file": s.runner.PlanFile(), "plan": sum, "check": gateDoc(report),
+	}); err != nil {
+		return err
+	}
+	return refused(s, report)
 }
 
-// runPlan inits, writes the plan file and prints its summary.
-func (c *command) runPlan(ctx context.Context, s *session) (terraform.PlanSummary, error) {
+// runPlan inits, writes the plan file, prints its summary and passes it through the gate.
+func (c *command) runPlan(ctx context.Context, s *session) (terraform.PlanSummary, *policy.Report, error) {
 	if err := s.init(ctx); err != nil {
-		return terraform.PlanSummary{}, err
+		return terraform.PlanSummary{}, nil, err
 	}
+	deploy.ClearGate(s.runner.PlanFile())
 	c.progressf("planning %s ...", s.describe())
 	sum, err := s.runner.Plan(ctx, c.progress(0))
 	if err != nil {
-		return sum, fmt.Errorf("plan %s: %w", s.env.Name, err)
+		return sum, nil, fmt.Errorf("plan %s: %w", s.env.Name, err)
 	}
 	c.printPlan(s, sum)
-	return sum, nil
+	report, err := c.gate(ctx, s)
+	return sum, report, err
+}
+
+// refused is the error of a plan the gate refused (exit 3), nil for a clean one.
+func refused(s *session, r *policy.Report) error {
+	if r.Clean() {
+		return nil
+	}
+	return &violationsError{env: s.env.Name, n: len(r.Findings),
+		msg: fmt.Sprintf("plan %s: %d violation(s) of `ec2stack check` (listed above): the plan is saved in %s for review, and will not be applied",
+			s.env.Name, len(r.Findings), s.runner.PlanFile())}
 }
 
 func (c *command) printPlan(s *session, sum terraform.PlanSummary) {

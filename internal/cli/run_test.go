@@ -10,27 +10,110 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
 )
 
-// fixtureRepo makes a repository whose dev root is the one-VPC fixture.
+// fixtureRepo makes a repository whose dev root is one VPC (testdata/dev-root), with the real environment
+// contract.
 func fixtureRepo(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
-	dev := filepath.Join(home, "terraform", "envs", "dev")
-	if err := os.MkdirAll(dev, 0o755); err != nil {
-		t.Fatal(err)
+	copyFiles(t, map[string]string{
+		filepath.Join("testdata", "dev-root", "main.tf"): filepath.Join(home, "terraform", "envs", "dev", "main.tf"),
+		filepath.Join("..", "..", contract.File):         filepath.Join(home, contract.File),
+	})
+	t.Setenv(env.HomeVar, home)
+	return home
+}
+
+// gateRepo is fixtureRepo with the fixture's accepted exceptions: a lone VPC lacks most of what the contract
+// asks for, and the gate must let it through to apply.
+func gateRepo(t *testing.T) string {
+	t.Helper()
+	home := fixtureRepo(t)
+	copyFiles(t, map[string]string{filepath.Join("testdata", "dev-root", "exceptions.yaml"): filepath.Join(home, "policy", "exceptions.yaml")})
+	return home
+}
+
+func copyFiles(t *testing.T, files map[string]string) {
+	t.Helper()
+	for src, dst := range files {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	b, err := os.ReadFile(filepath.Join("..", "terraform", "testdata", "vpc", "main.tf"))
+}
+
+// fixtureVPCs lists the fixture's VPCs in moto.
+func fixtureVPCs(t *testing.T, ctx context.Context, moto *emulator.Server) []string {
+	t.Helper()
+	cfg, err := moto.AWSConfig(ctx, "us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dev, "main.tf"), b, 0o644); err != nil {
+	out, err := ec2.NewFromConfig(cfg).DescribeVpcs(ctx, &ec2.DescribeVpcsInput{Filters: []ec2types.Filter{
+		{Name: aws.String("tag:Name"), Values: []string{"ec2stack-fixture"}}}})
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Setenv(env.HomeVar, home)
-	return home
+	var ids []string
+	for _, v := range out.Vpcs {
+		ids = append(ids, aws.ToString(v.VpcId))
+	}
+	return ids
+}
+
+// A moto started with its own defaults (no AWS managed IAM policies) is refused before anything is created.
+func TestPreflightRefusesDefaultMoto(t *testing.T) {
+	needsMoto(t)
+	gateRepo(t)
+	ctx := context.Background()
+	moto, err := emulator.Start(ctx, emulator.StartOptions{Settings: []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=false", "MOTO_ACM_VALIDATION_WAIT=60"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = moto.Stop() })
+	code, _, stderr := run(t, ctx, "up", "dev", "--endpoint", moto.Endpoint)
+	if code != ExitFailure || !strings.Contains(stderr, "cannot serve the stack: it has no AWS managed IAM policies") ||
+		!strings.Contains(stderr, "MOTO_IAM_LOAD_MANAGED_POLICIES=true") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Fatalf("up against a default moto: exit %d, stderr %q", code, stderr)
+	}
+	cfg, err := moto.AWSConfig(ctx, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	buckets, err := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true }).ListBuckets(ctx, &s3.ListBucketsInput{})
+	if err != nil || len(buckets.Buckets) != 0 {
+		t.Fatalf("the refused run left buckets behind: %+v, %v", buckets, err)
+	}
+	if vpcs := fixtureVPCs(t, ctx, moto); len(vpcs) != 0 {
+		t.Fatalf("the refused run created VPCs: %v", vpcs)
+	}
+}
+
+// needsMoto skips under -short and fails (not skips) when moto is missing.
+func needsMoto(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("needs terraform and moto: run without -short")
+	}
+	if _, err := emulator.FindBinary(); err != nil {
+		t.Fatalf("this test needs moto_server: %v", err)
+	}
 }
 
 func run(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
@@ -49,9 +132,7 @@ func TestEnvironmentWithoutRoot(t *testing.T) {
 }
 
 func TestEmulatorVerbs(t *testing.T) {
-	if _, err := emulator.FindBinary(); err != nil {
-		t.Fatalf("this test needs moto_server: %v", err)
-	}
+	needsMoto(t)
 	home := fixtureRepo(t)
 	ctx := context.Background()
 	t.Cleanup(func() { _, _ = emulator.StopRecorded(ctx, home) })
@@ -82,13 +163,13 @@ func TestEmulatorVerbs(t *testing.T) {
 	}
 }
 
-// TestUpOutputsDestroy drives the CLI in-process against a moto given by --endpoint.
+// TestUpOutputsDestroy drives the CLI in-process against a moto given by --endpoint: the gate first (a plan
+// that fails check, or that changed after it was checked, is not applied and nothing is created), then up,
+// outputs and destroy.
 func TestUpOutputsDestroy(t *testing.T) {
-	if _, err := emulator.FindBinary(); err != nil {
-		t.Fatalf("this test needs moto_server: %v", err)
-	}
-	home := fixtureRepo(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	needsMoto(t)
+	home := gateRepo(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	moto, err := emulator.Start(ctx, emulator.StartOptions{})
 	if err != nil {
@@ -100,6 +181,47 @@ func TestUpOutputsDestroy(t *testing.T) {
 	code, out, stderr := run(t, ctx, "apply", "dev", ep)
 	if code != ExitFailure || !strings.Contains(stderr, "no saved plan for dev on emulator: run `ec2stack plan dev` first") {
 		t.Fatalf("apply without plan: %d %q", code, stderr)
+	}
+
+	// A plan that breaks a rule (here a rule of ours that refuses every VPC) is saved but refused.
+	rules := t.TempDir()
+	if err := os.WriteFile(filepath.Join(rules, "no_vpcs.rego"), []byte(`package ec2stack.rules.no_vpcs
+
+import data.ec2stack.lib
+
+metadata := {"id": "EC2S-991", "name": "no-vpcs", "severity": "HIGH", "summary": "s", "resolution": "r", "references": []}
+
+deny contains lib.finding(r, r.name, "no VPCs here") if {
+	some r in lib.resources("aws_vpc")
+}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr = run(t, ctx, "plan", "dev", ep, "--policy", rules)
+	if code != ExitViolations || !strings.Contains(out, "EC2S-991 no-vpcs") || !strings.Contains(stderr, "1 violation(s) of `ec2stack check`") {
+		t.Fatalf("plan that breaks a rule: exit %d\n%s\n%s", code, out, stderr)
+	}
+	code, _, stderr = run(t, ctx, "apply", "dev", ep)
+	if code != ExitViolations || !strings.Contains(stderr, "failed `ec2stack check` with 1 violation(s)") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
+		t.Fatalf("apply of a refused plan: exit %d, stderr %q", code, stderr)
+	}
+	// A checked plan that changed afterwards is not the plan that was checked.
+	if code, _, stderr = run(t, ctx, "plan", "dev", ep); code != 0 {
+		t.Fatalf("plan: exit %d\n%s", code, stderr)
+	}
+	planFile := filepath.Join(home, ".ec2stack", "emulator", "dev", "plan.tfplan")
+	f, err := os.OpenFile(planFile, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = f.WriteString("tampered")
+	f.Close()
+	code, _, stderr = run(t, ctx, "apply", "dev", ep)
+	if code != ExitFailure || !strings.Contains(stderr, "is not the plan that was checked") {
+		t.Fatalf("apply of a changed plan: exit %d, stderr %q", code, stderr)
+	}
+	if vpcs := fixtureVPCs(t, ctx, moto); len(vpcs) != 0 {
+		t.Fatalf("refused plans created VPCs: %v", vpcs)
 	}
 
 	code, out, stderr = run(t, ctx, "up", "dev", ep)

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
+	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/ec2stack/ec2stack/internal/terraform"
@@ -15,6 +18,7 @@ import (
 // session is everything an environment verb needs: the environment, the
 // terraform runner for the chosen target, and the emulator if any.
 type session struct {
+	home    string
 	env     env.Environment
 	target  string
 	runner  *terraform.Runner
@@ -60,22 +64,25 @@ func (c *command) prepareSession(ctx context.Context, realSettings bool) (*sessi
 	if err != nil {
 		return nil, err
 	}
-	s := &session{env: e, target: c.opts.target}
+	s := &session{home: home, env: e, target: c.opts.target}
 	extra := map[string]string{}
 	if s.target == "emulator" {
-		if s.moto, err = c.ensureEmulator(ctx, home); err != nil {
+		if s.moto, err = c.ensureEmulator(ctx, home, e); err != nil {
 			return nil, err
 		}
 		if err := s.moto.EnsureStateBucket(ctx, emulator.StateBucket, e.Region); err != nil {
 			return nil, err
 		}
 		extra = s.moto.Env(e.Region)
-		extra["TF_VAR_emulator_mode"] = strconv.FormatBool(!realSettings)
+		extra["TF_VAR_"+EmulatorSwitch] = strconv.FormatBool(!realSettings)
 		s.backend = emulator.BackendConfig(e.Name, e.Region)
 		if realSettings { // its own state: checking never touches the emulator environment
 			s.backend["key"] = e.Name + "-real-settings/terraform.tfstate"
 		}
 	} else {
+		if err := refuseEmulatorSwitch(e.Root); err != nil {
+			return nil, err
+		}
 		s.backend = c.awsBackend(e)
 	}
 	workTarget := s.target
@@ -91,10 +98,27 @@ func (c *command) prepareSession(ctx context.Context, realSettings bool) (*sessi
 	return s, nil
 }
 
-// ensureEmulator connects to --endpoint, or reuses/starts the recorded moto.
-func (c *command) ensureEmulator(ctx context.Context, home string) (*emulator.Server, error) {
+// ensureEmulator connects to --endpoint (after a preflight that it can serve e, creating nothing), or
+// reuses/starts the recorded moto.
+func (c *command) ensureEmulator(ctx context.Context, home string, e env.Environment) (*emulator.Server, error) {
 	if c.opts.endpoint != "" {
-		return emulator.Connect(ctx, c.opts.endpoint)
+		s, err := emulator.Connect(ctx, c.opts.endpoint)
+		if err != nil {
+			return nil, err
+		}
+		ct, err := contract.LoadHome(home)
+		if err != nil {
+			return nil, err
+		}
+		required, err := ct.Environment(e.Name)
+		if err != nil {
+			return nil, err
+		}
+		warnings, err := s.Preflight(ctx, e.Region, required.Edge)
+		for _, w := range warnings {
+			c.progressf("warning: %s", w)
+		}
+		return s, err
 	}
 	s, started, err := emulator.Ensure(ctx, home, emulator.StartOptions{})
 	if err != nil {
@@ -104,6 +128,22 @@ func (c *command) ensureEmulator(ctx context.Context, home string) (*emulator.Se
 		c.progressf("started moto emulator at %s (pid %d); stop it with `ec2stack emulator stop`", s.Endpoint, s.PID)
 	}
 	return s, nil
+}
+
+// refuseEmulatorSwitch refuses, before anything runs, a variable file in root that sets the emulator switch:
+// terraform would load it on --target aws too.
+func refuseEmulatorSwitch(root string) error {
+	var files []string
+	for _, pattern := range []string{"terraform.tfvars", "terraform.tfvars.json", "*.auto.tfvars", "*.auto.tfvars.json"} {
+		m, _ := filepath.Glob(filepath.Join(root, pattern))
+		files = append(files, m...)
+	}
+	for _, f := range files {
+		if b, err := os.ReadFile(f); err == nil && strings.Contains(string(b), EmulatorSwitch) {
+			return usagef("%s sets %s, the emulator switch, which is refused on --target aws: remove it from the file", f, EmulatorSwitch)
+		}
+	}
+	return nil
 }
 
 func (c *command) awsBackend(e env.Environment) map[string]string {

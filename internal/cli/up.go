@@ -5,14 +5,18 @@ import (
 	"fmt"
 )
 
-// up is init + plan + apply of that plan + outputs and summary.
+// up is init + plan + check (the gate) + apply of that plan + outputs and summary. A plan that breaks a rule is
+// not applied (exit 3).
 func (c *command) up(ctx context.Context) error {
 	s, err := c.prepare(ctx)
 	if err != nil {
 		return fmt.Errorf("up %s: %w", c.opts.env, err)
 	}
-	sum, err := c.runPlan(ctx, s)
+	sum, report, err := c.runPlan(ctx, s)
 	if err != nil {
+		return err
+	}
+	if err := refused(s, report); err != nil {
 		return err
 	}
 	if sum.HasChanges() {
