@@ -32,6 +32,9 @@ func repoRoot(t *testing.T) string {
 // requireTerraform fails the test when terraform is missing or too old.
 func requireTerraform(t *testing.T) terraform.Tool {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end: needs terraform and moto; run without -short")
+	}
 	tool, err := terraform.FindTool(context.Background())
 	if err != nil {
 		t.Fatalf("the e2e tests need terraform: %v", err)

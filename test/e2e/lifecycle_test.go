@@ -3,17 +3,26 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"slices"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
+	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 	"github.com/ec2stack/ec2stack/internal/verify"
 )
 
-// lifecycle brings an environment up on a private moto with the real CLI, verifies it through the AWS API
-// against want, re-plans expecting no changes, destroys it and checks that nothing tagged with it is left.
-func lifecycle(t *testing.T, envName string, want verify.Expectations) {
+// lifecycle brings an environment up on a private moto with the real CLI, verifies it with `ec2stack verify`
+// (the live environment against the environment contract and the root's outputs), re-plans expecting no
+// changes, runs drift (if given) against the live environment, destroys it and checks that nothing tagged with
+// it is left. It returns nothing; the outputs it checks are the ones up printed.
+func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out verify.Outputs), drift func(t *testing.T, moto *emulator.Server, work string, out verify.Outputs)) {
 	requireTerraform(t)
-	want.Skip = append(want.Skip, emulatorSkips...)
 	moto := startMoto(t)
 	cfg := awsConfig(t, moto)
 	work := t.TempDir()
@@ -24,18 +33,30 @@ func lifecycle(t *testing.T, envName string, want verify.Expectations) {
 	if !ok || len(raw) == 0 {
 		t.Fatalf("up %s --json printed no outputs: %v", envName, up)
 	}
+	if check, _ := up["plan"].(map[string]any); check == nil {
+		t.Errorf("up %s --json has no plan summary: %v", envName, up)
+	}
 	out, err := verify.DecodeOutputs(raw)
 	if err != nil {
 		t.Fatalf("decoding outputs of %s: %v", envName, err)
 	}
+	outputs(t, out)
 
 	t.Run("verify", func(t *testing.T) {
-		snap, err := verify.Collect(ctx, cfg, out)
-		if err != nil {
-			t.Fatalf("reading %s back from the emulator: %v", envName, err)
+		stdout, stderr, code := runCLI(t, work, "verify", envName, "--endpoint", moto.Endpoint, "--json")
+		failures, checks := verifyResult(t, stdout)
+		for _, f := range failures {
+			t.Errorf("verify %s: %s", envName, f.Error())
 		}
-		for _, f := range verify.Check(snap, want) {
-			t.Error(f.Error())
+		if code != 0 || len(checks) < 80 {
+			t.Errorf("verify %s: exit %d after %d checks\n%s", envName, code, len(checks), stderr)
+		}
+		// The table names what it checked, domain by domain.
+		table := ec2stack(t, work, "verify", envName, "--endpoint", moto.Endpoint)
+		for _, want := range []string{"network", "vpc.cidr", "sg.app_ssh", "asg.size", "database.multi_az", "everything holds"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("verify %s table lacks %q:\n%s", envName, want, table)
+			}
 		}
 	})
 
@@ -49,7 +70,14 @@ func lifecycle(t *testing.T, envName string, want verify.Expectations) {
 		if sum.HasChanges() {
 			t.Errorf("re-plan of %s right after apply wants changes: %+v", envName, sum.Changes)
 		}
+		if check, _ := doc["check"].(map[string]any); check["clean"] != true {
+			t.Errorf("the re-plan of %s did not pass the gate: %v", envName, check)
+		}
 	})
+
+	if drift != nil {
+		t.Run("verify finds changes made out of band", func(t *testing.T) { drift(t, moto, work, out) })
+	}
 
 	ec2stack(t, work, "destroy", envName, "--endpoint", moto.Endpoint)
 	left, err := verify.Leftovers(ctx, cfg, envName)
@@ -61,32 +89,80 @@ func lifecycle(t *testing.T, envName string, want verify.Expectations) {
 	}
 }
 
-// emulatorSkips are the checks moto cannot answer (it does not return these settings); each is proven on the
-// plan instead (TestPlanWithRealSettings and the modules' terraform tests), see docs/emulator.md.
-var emulatorSkips = []string{"database.performance_insights", "database.monitoring", "edge.security_headers"}
+// verifyResult decodes `ec2stack verify --json`: its failures and the names of the checks it ran.
+func verifyResult(t *testing.T, stdout string) (failures []verify.Failure, checks []string) {
+	t.Helper()
+	var doc struct {
+		Holds   bool                  `json:"holds"`
+		Domains []verify.DomainResult `json:"domains"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatalf("verify --json printed no JSON document: %v\n%s", err, stdout)
+	}
+	for _, d := range doc.Domains {
+		failures = append(failures, d.Failures...)
+		checks = append(checks, d.Checks...)
+	}
+	if doc.Holds != (len(failures) == 0) {
+		t.Errorf("verify --json: holds = %t with %d failures", doc.Holds, len(failures))
+	}
+	return failures, checks
+}
 
-// TestDev is the dev environment end to end: the spec's dev values, read back from the emulator.
-// SSH is opened to one documentation range to prove the rule is exactly that range.
+// sshFrom checks that the root reports exactly the SSH sources the test gave it.
+func sshFrom(cidrs ...string) func(t *testing.T, out verify.Outputs) {
+	return func(t *testing.T, out verify.Outputs) {
+		if !slices.Equal(out.SSHAuthorizedCIDRs, cidrs) {
+			t.Errorf("ssh_authorized_cidrs output = %v, want %v", out.SSHAuthorizedCIDRs, cidrs)
+		}
+	}
+}
+
+// TestDev is the dev environment end to end, verified against its contract. SSH is opened to one documentation
+// range to prove the rule is exactly that range; then SSH from the internet and a larger Auto Scaling group,
+// made out of band in moto, must make verify fail (exit 4) naming the security group and the group.
 func TestDev(t *testing.T) {
 	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["203.0.113.0/24"]`)
-	lifecycle(t, "dev", verify.Expectations{
-		Environment:        "dev",
-		VPCCIDR:            "10.0.0.0/16",
-		AZCount:            2,
-		NATMode:            verify.NATSingle,
-		InstanceType:       "t3.small",
-		MinSize:            1,
-		MaxSize:            3,
-		DesiredCapacity:    1,
-		AppPort:            8080,
-		DatabasePort:       5432,
-		SSHAllowedCIDRs:    []string{"203.0.113.0/24"},
-		Database:           &verify.DatabaseExpectations{Engine: "postgres", BackupRetentionDays: 7},
-		Alerts:             true,
-		Dashboard:          true,
-		AccessLogs:         true,
-		OffHours:           true,
-		DetailedMonitoring: ptr(false),
+	lifecycle(t, "dev", sshFrom("203.0.113.0/24"), func(t *testing.T, moto *emulator.Server, work string, out verify.Outputs) {
+		ctx := context.Background()
+		cfg := awsConfig(t, moto)
+		if _, err := ec2.NewFromConfig(cfg).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
+			GroupId: aws.String(out.AppSecurityGroupID),
+			IpPermissions: []ec2types.IpPermission{{IpProtocol: aws.String("tcp"), FromPort: aws.Int32(22), ToPort: aws.Int32(22),
+				IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0"), Description: aws.String("out of band")}}}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := autoscaling.NewFromConfig(cfg).UpdateAutoScalingGroup(ctx, &autoscaling.UpdateAutoScalingGroupInput{
+			AutoScalingGroupName: aws.String(out.AutoScalingGroupName), MaxSize: aws.Int32(7),
+		}); err != nil {
+			t.Fatal(err)
+		}
+		stdout, stderr, code := runCLI(t, work, "verify", "dev", "--endpoint", moto.Endpoint, "--json")
+		failures, _ := verifyResult(t, stdout)
+		if code != 4 || !strings.Contains(stderr, "ec2stack: verify dev: ") {
+			t.Errorf("verify after out-of-band changes: exit %d, want 4\n%s", code, stderr)
+		}
+		found := map[string]bool{}
+		for _, f := range failures {
+			switch {
+			case f.Check == "sg.app_ssh" && strings.Contains(f.Resource, out.AppSecurityGroupID) && strings.Contains(f.Got, "0.0.0.0/0"):
+				found["ssh"] = true
+			case f.Check == "sg.no_public_admin" && strings.Contains(f.Resource, out.AppSecurityGroupID):
+				found["admin"] = true
+			case f.Check == "asg.size" && f.Resource == out.AutoScalingGroupName && strings.Contains(f.Got, "max=7"):
+				found["asg"] = true
+			}
+		}
+		if !found["ssh"] || !found["admin"] || !found["asg"] {
+			t.Errorf("verify did not name both changes (found %v); failures: %v", found, failures)
+		}
+		table, _, _ := runCLI(t, work, "verify", "dev", "--endpoint", moto.Endpoint)
+		for _, want := range []string{out.AppSecurityGroupID, out.AutoScalingGroupName, "difference(s)"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("verify table lacks %q:\n%s", want, table)
+			}
+		}
 	})
 }
 
@@ -94,28 +170,7 @@ func TestDev(t *testing.T) {
 func TestStaging(t *testing.T) {
 	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["198.51.100.0/24","203.0.113.0/25"]`)
 	t.Setenv("TF_VAR_domain_name", "staging.example.com")
-	lifecycle(t, "staging", verify.Expectations{
-		Environment:         "staging",
-		VPCCIDR:             "10.1.0.0/16",
-		AZCount:             2,
-		NATMode:             verify.NATSingle,
-		InstanceType:        "t3.medium",
-		MinSize:             2,
-		MaxSize:             4,
-		DesiredCapacity:     2,
-		AppPort:             8080,
-		DatabasePort:        5432,
-		SSHAllowedCIDRs:     []string{"198.51.100.0/24", "203.0.113.0/25"},
-		Database:            &verify.DatabaseExpectations{Engine: "postgres", BackupRetentionDays: 14},
-		BackupRetentionDays: 14,
-		Alerts:              true,
-		Dashboard:           true,
-		AccessLogs:          true,
-		Edge:                &verify.EdgeExpectations{CloudFront: true, WAF: true, Domain: true},
-		HTTPSListener:       true,
-		OffHours:            true,
-		DetailedMonitoring:  ptr(true),
-	})
+	lifecycle(t, "staging", sshFrom("198.51.100.0/24", "203.0.113.0/25"), nil)
 }
 
 // TestProd: t3.large, 3 to 10 instances over 3 AZs with a NAT gateway each, and no SSH rule at all, even when
@@ -123,28 +178,5 @@ func TestStaging(t *testing.T) {
 func TestProd(t *testing.T) {
 	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["203.0.113.0/24"]`)
 	t.Setenv("TF_VAR_domain_name", "app.example.com")
-	lifecycle(t, "prod", verify.Expectations{
-		Environment:     "prod",
-		VPCCIDR:         "10.2.0.0/16",
-		AZCount:         3,
-		NATMode:         verify.NATPerAZ,
-		InstanceType:    "t3.large",
-		MinSize:         3,
-		MaxSize:         10,
-		DesiredCapacity: 3,
-		AppPort:         8080,
-		DatabasePort:    5432,
-		SSHAllowedCIDRs: []string{},
-		// Deletion protection is off on the emulator (it could not destroy prod); the plan test proves it on.
-		Database:            &verify.DatabaseExpectations{Engine: "postgres", MultiAZ: true, BackupRetentionDays: 30},
-		BackupRetentionDays: 30,
-		Alerts:              true,
-		Dashboard:           true,
-		AccessLogs:          true,
-		Edge:                &verify.EdgeExpectations{CloudFront: true, WAF: true, Domain: true},
-		HTTPSListener:       true,
-		DetailedMonitoring:  ptr(true),
-	})
+	lifecycle(t, "prod", sshFrom(), nil)
 }
-
-func ptr[T any](v T) *T { return &v }

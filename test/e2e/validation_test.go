@@ -33,18 +33,6 @@ func TestInvalidInputs(t *testing.T) {
 	t.Run("command line", func(t *testing.T) { invalidCommandLines(t, moto) })
 
 	set := func(name, value string) map[string]string { return map[string]string{name: value} }
-	// prod starts from valid prod values, then breaks one.
-	prod := func(name, value string) map[string]string {
-		vars := map[string]string{
-			"environment": "prod", "tags": `{Project = "ec2stack", Environment = "prod", ManagedBy = "terraform"}`,
-			"nat_gateway_mode": "per_az", "asg_min_size": "2", "asg_desired_capacity": "2", "asg_max_size": "4",
-			"kms_deletion_window_days": "30", "log_retention_days": "365", "enable_deletion_protection": "true",
-			"database":              `{multi_az = true, deletion_protection = true, backup_retention_days = 30}`,
-			"backup_retention_days": "30", "enable_backup": "true",
-		}
-		vars[name] = value
-		return vars
-	}
 	cases := []struct {
 		name    string
 		vars    map[string]string
@@ -72,16 +60,6 @@ func TestInvalidInputs(t *testing.T) {
 		{"aws backup retention too short", set("backup_retention_days", "3"), `retention_days must be a whole number from 7 to 35000; got 3.`},
 		{"malformed alarm email", set("alarm_emails", `["ops-at-example.com"]`), `alarm_emails must hold email addresses such as ops@example.com; got [ops-at-example.com].`},
 		{"off-hours sizes out of order", set("off_hours_schedule", `{min_size = 2, desired = 1, max_size = 1}`), `off_hours_schedule needs min_size <= desired <= max_size; got 2 <= 1 <= 1.`},
-		{"prod with ssh", prod("ssh_authorized_cidrs", `["203.0.113.0/24"]`), `prod allows no SSH at all (SSM Session Manager only): ssh_authorized_cidrs must be empty; got [203.0.113.0/24].`},
-		{"prod with one nat", prod("nat_gateway_mode", "single"), `prod needs one NAT gateway per AZ (nat_gateway_mode = "per_az"); got "single".`},
-		{"prod with one instance", prod("asg_min_size", "1"), `prod needs asg_min_size of at least 2 (instances in two AZs); got 1.`},
-		{"prod single-az database", prod("database", `{multi_az = false, deletion_protection = true, backup_retention_days = 30}`), `prod needs database.multi_az = true, database.deletion_protection = true and database.backup_retention_days >= 30; got false, true, 30.`},
-		{"prod database backups 14 days", prod("database", `{multi_az = true, deletion_protection = true, backup_retention_days = 14}`), `database.backup_retention_days >= 30; got true, true, 14.`},
-		{"prod backups 14 days", prod("backup_retention_days", "14"), `backup_retention_days must be at least 30 in prod; got 14.`},
-		{"prod without backups", prod("enable_backup", "false"), `prod needs enable_backup = true (AWS Backup and EBS snapshots).`},
-		{"prod logs kept 30 days", prod("log_retention_days", "30"), `log_retention_days must be at least 365 in prod; got 30.`},
-		{"prod key deletion window 7 days", prod("kms_deletion_window_days", "7"), `prod keys need the 30-day deletion window: kms_deletion_window_days must be 30; got 7.`},
-		{"prod load balancer deletable", prod("enable_deletion_protection", "false"), `prod needs enable_deletion_protection = true on the load balancer.`},
 	}
 
 	// One initialised runner per case (own TF_DATA_DIR), all against the same moto.
@@ -113,7 +91,7 @@ func TestInvalidInputs(t *testing.T) {
 		}
 	})
 
-	for _, envName := range []string{"dev", "prod"} {
+	for _, envName := range []string{"dev"} {
 		left, err := verify.Leftovers(ctx, awsConfig(t, moto), envName)
 		if err != nil {
 			t.Fatal(err)
@@ -145,8 +123,8 @@ func invalidCommandLines(t *testing.T, moto *emulator.Server) {
 		args    []string
 		message string
 	}{
-		{"missing command", nil, `missing command: valid commands are up, plan, check, apply, destroy, outputs, emulator`},
-		{"unknown command", []string{"deploy", "dev"}, `unknown command "deploy": valid commands are up, plan, check, apply, destroy, outputs, emulator`},
+		{"missing command", nil, `missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, emulator`},
+		{"unknown command", []string{"deploy", "dev"}, `unknown command "deploy": valid commands are up, plan, check, apply, verify, destroy, outputs, emulator`},
 		{"unknown environment", []string{"plan", "qa"}, `unknown environment "qa": valid environments are dev, staging, prod`},
 		{"missing environment", []string{"check"}, `usage: ec2stack check ENV (one of dev, staging, prod)`},
 		{"two environments", []string{"up", "dev", "prod"}, `usage: ec2stack up ENV (one of dev, staging, prod)`},
@@ -157,6 +135,9 @@ func invalidCommandLines(t *testing.T, moto *emulator.Server) {
 		{"endpoint on aws", []string{"plan", "dev", "--target", "aws", "--endpoint", moto.Endpoint}, `--endpoint is for the emulator target only, not --target aws`},
 		{"aws without state bucket", []string{"plan", "dev", "--target", "aws"}, `--target aws needs a state bucket: pass --state-bucket NAME or set EC2STACK_STATE_BUCKET`},
 		{"check flag on apply", []string{"apply", "dev", "--plan", devPlan}, "--plan is a flag of `ec2stack check`, not of apply"},
+		{"destroy on aws without --yes", []string{"destroy", "prod", "--target", "aws", "--state-bucket", "my-state"},
+			"destroy prod --target aws deletes every resource of prod: pass --yes (or run it at a terminal and type prod); prod's database and load balancer have deletion protection"},
+		{"--yes on apply", []string{"apply", "dev", "--yes"}, "--yes is a flag of `ec2stack destroy`, not of apply"},
 		{"missing plan file", []string{"check", "dev", "--plan", filepath.Join(dir, "nope.json")}, `--plan ` + filepath.Join(dir, "nope.json") + `: no such file or directory`},
 		{"plan file of garbage", []string{"check", "dev", "--plan", garbage}, `--plan ` + garbage + ` is not a terraform plan: neither a saved plan file nor the JSON of ` + "`terraform show -json`"},
 		{"json that is not a plan", []string{"check", "dev", "--plan", notPlan}, notPlan + `: not a terraform plan JSON`},

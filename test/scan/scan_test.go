@@ -23,6 +23,9 @@ var environments = []string{"dev", "staging", "prod"}
 
 func tools(t *testing.T) *scan.Tools {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("scans terraform/ with the pinned trivy and tflint (make tools); run without -short")
+	}
 	tl, err := scan.FindTools()
 	if err != nil {
 		t.Fatal(err)
