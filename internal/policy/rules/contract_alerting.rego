@@ -17,12 +17,12 @@ required := ["aws_sns_topic", "aws_cloudwatch_metric_alarm"]
 
 on_call := ["aws_cloudwatch_composite_alarm", "aws_autoscaling_notification"]
 
-deny contains {"address": t, "value": "none planned", "message": sprintf("%s alerting (%s) needs a %s", [lib.environment, lib.contract.alerting, t])} if {
+deny contains {"address": t, "value": "none planned", "message": sprintf("%s alerting (%s) needs an %s", [lib.environment, lib.contract.alerting, t])} if {
 	some t in required
 	count(lib.resources(t)) == 0
 }
 
-deny contains {"address": t, "value": "none planned", "message": sprintf("%s alerting is on_call: it needs a %s", [lib.environment, t])} if {
+deny contains {"address": t, "value": "none planned", "message": sprintf("%s alerting is on_call: it needs an %s", [lib.environment, t])} if {
 	lib.contract.alerting == "on_call"
 	some t in on_call
 	count(lib.resources(t)) == 0

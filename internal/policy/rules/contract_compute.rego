@@ -19,6 +19,7 @@ deny contains lib.finding(lt, v, sprintf("%s instances must be %s (compute.insta
 	some lt in lib.resources("aws_launch_template")
 	not lib.is_unknown(lt, "instance_type")
 	v := object.get(lt.values, "instance_type", null)
+	v != null # a template without one leaves the type to the Auto Scaling group
 	v != want.instance_type
 }
 

@@ -31,9 +31,9 @@ deny contains f if {
 	nats := lib.resources("aws_nat_gateway")
 	count(nats) != wanted
 	some vpc in lib.resources("aws_vpc")
-	f := lib.finding(vpc, sprintf("%d NAT gateways, %d public subnets", [count(nats), count(public_subnets)]), sprintf("%s needs %s NAT gateway(s) (network.nat_gateways = %s)", [lib.environment, _wanted_text, lib.contract.network.nat_gateways]))
+	f := lib.finding(vpc, sprintf("%d NAT gateways, %d public subnets", [count(nats), count(public_subnets)]), sprintf("%s needs %s (network.nat_gateways = %s)", [lib.environment, _wanted_text, lib.contract.network.nat_gateways]))
 }
 
-_wanted_text := "one per AZ (one per public subnet)" if lib.contract.network.nat_gateways == "per_az"
+_wanted_text := "one NAT gateway per AZ (one per public subnet)" if lib.contract.network.nat_gateways == "per_az"
 
-_wanted_text := "exactly one shared" if lib.contract.network.nat_gateways == "single"
+_wanted_text := "exactly one shared NAT gateway" if lib.contract.network.nat_gateways == "single"
