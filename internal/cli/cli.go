@@ -11,6 +11,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/ec2stack/ec2stack/internal/contract"
 )
 
 // Exit codes: one registry for every verb (the README lists them).
@@ -80,7 +82,10 @@ type command struct {
 	opts   options
 	stdin  io.Reader // nil: no terminal
 	stdout io.Writer
-	stderr io.Writer
+	// loaded once per command
+	contract     *contract.Contract
+	preflightRun bool
+	stderr       io.Writer
 }
 
 func (c *command) run(ctx context.Context) error {
@@ -103,6 +108,19 @@ func (c *command) run(ctx context.Context) error {
 		return c.emulator(ctx)
 	}
 	return usagef("unknown command %q: valid commands are %s", c.opts.verb, joinNames(verbs))
+}
+
+// requirements returns the environment contract of the repository at home and what it requires of ENV.
+func (c *command) requirements(home string) (*contract.Contract, contract.Environment, error) {
+	if c.contract == nil {
+		ct, err := contract.LoadHome(home)
+		if err != nil {
+			return nil, contract.Environment{}, err
+		}
+		c.contract = ct
+	}
+	e, err := c.contract.Environment(c.opts.env)
+	return c.contract, e, err
 }
 
 // printf writes human output; suppressed in --json mode.

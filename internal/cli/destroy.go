@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"golang.org/x/term"
-
-	"github.com/ec2stack/ec2stack/internal/contract"
 )
 
 // destroy destroys everything in the environment. On --target aws it needs --yes, or the environment's name
@@ -42,11 +40,7 @@ func (c *command) confirmDestroy() error {
 	if err != nil {
 		return err
 	}
-	ct, err := contract.LoadHome(home)
-	if err != nil {
-		return err
-	}
-	e, err := ct.Environment(c.opts.env)
+	_, e, err := c.requirements(home)
 	if err != nil {
 		return err
 	}

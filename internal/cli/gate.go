@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/deploy"
 	"github.com/ec2stack/ec2stack/internal/policy"
 	"github.com/ec2stack/ec2stack/internal/terraform"
@@ -38,7 +37,7 @@ func (c *command) loadRules(home string) (*rules, error) {
 	} else if _, err := os.Stat(excPath); err != nil {
 		return nil, usagef("--exceptions %s: no such file", excPath)
 	}
-	ct, err := contract.LoadHome(home)
+	ct, _, err := c.requirements(home)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +80,9 @@ func (c *command) gate(ctx context.Context, s *session) (*policy.Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	checked, planJSON, inputs, err := s.runner.PlanFile(), []byte(nil), []policy.Finding(nil), error(nil)
+	checked := s.runner.PlanFile()
+	var planJSON []byte
+	var inputs []policy.Finding
 	if s.target == "emulator" {
 		c.progressf("checking %s with real settings (emulator_mode = false) ...", s.env.Name)
 		checked, planJSON, inputs, err = c.realSettingsPlan(ctx, nil)

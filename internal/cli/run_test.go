@@ -20,14 +20,14 @@ import (
 	"github.com/ec2stack/ec2stack/internal/env"
 )
 
-// fixtureRepo makes a repository whose dev root is one VPC (testdata/dev-root), with the real environment
-// contract.
+// fixtureRepo makes a repository whose dev root is one VPC (the terraform adapter's fixture), with the real
+// environment contract.
 func fixtureRepo(t *testing.T) string {
 	t.Helper()
 	home := t.TempDir()
 	copyFiles(t, map[string]string{
-		filepath.Join("testdata", "dev-root", "main.tf"): filepath.Join(home, "terraform", "envs", "dev", "main.tf"),
-		filepath.Join("..", "..", contract.File):         filepath.Join(home, contract.File),
+		filepath.Join("..", "terraform", "testdata", "vpc", "main.tf"): filepath.Join(home, "terraform", "envs", "dev", "main.tf"),
+		filepath.Join("..", "..", contract.File):                       filepath.Join(home, contract.File),
 	})
 	t.Setenv(env.HomeVar, home)
 	return home
@@ -38,7 +38,7 @@ func fixtureRepo(t *testing.T) string {
 func gateRepo(t *testing.T) string {
 	t.Helper()
 	home := fixtureRepo(t)
-	copyFiles(t, map[string]string{filepath.Join("testdata", "dev-root", "exceptions.yaml"): filepath.Join(home, "policy", "exceptions.yaml")})
+	copyFiles(t, map[string]string{filepath.Join("testdata", "fixture-exceptions.yaml"): filepath.Join(home, "policy", "exceptions.yaml")})
 	return home
 }
 

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/ec2stack/ec2stack/internal/terraform"
@@ -103,14 +102,10 @@ func (c *command) prepareSession(ctx context.Context, realSettings bool) (*sessi
 func (c *command) ensureEmulator(ctx context.Context, home string, e env.Environment) (*emulator.Server, error) {
 	if c.opts.endpoint != "" {
 		s, err := emulator.Connect(ctx, c.opts.endpoint)
-		if err != nil {
-			return nil, err
+		if err != nil || c.preflightRun {
+			return s, err
 		}
-		ct, err := contract.LoadHome(home)
-		if err != nil {
-			return nil, err
-		}
-		required, err := ct.Environment(e.Name)
+		_, required, err := c.requirements(home)
 		if err != nil {
 			return nil, err
 		}
@@ -118,6 +113,7 @@ func (c *command) ensureEmulator(ctx context.Context, home string, e env.Environ
 		for _, w := range warnings {
 			c.progressf("warning: %s", w)
 		}
+		c.preflightRun = err == nil
 		return s, err
 	}
 	s, started, err := emulator.Ensure(ctx, home, emulator.StartOptions{})

@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 
-	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/verify"
 )
 
@@ -44,11 +43,7 @@ func (c *command) verify(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("verify %s: %w", s.env.Name, err)
 	}
-	ct, err := contract.LoadHome(s.home)
-	if err != nil {
-		return err
-	}
-	required, err := ct.Environment(s.env.Name)
+	_, required, err := c.requirements(s.home)
 	if err != nil {
 		return err
 	}

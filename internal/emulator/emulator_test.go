@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -214,5 +215,48 @@ func TestListenLoopbackHoldsThePort(t *testing.T) {
 	if l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 		l.Close()
 		t.Fatalf("port %d could be bound by someone else while reserved", port)
+	}
+}
+
+// Preflight reads only: a moto without AWS managed policies is an error naming the setting; ACM validation that
+// waits is a warning for environments with certificates; the shim's fixes are reported.
+func TestPreflight(t *testing.T) {
+	requireMoto(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name     string
+		settings []string
+		certs    bool
+		err      string
+		warning  string
+	}{
+		{"ready", nil, true, "", ""},
+		{"acm waits", []string{"MOTO_ACM_VALIDATION_WAIT=60"}, true, "", "validates ACM certificates only after 60 s"},
+		{"acm waits, no certificates", []string{"MOTO_ACM_VALIDATION_WAIT=60"}, false, "", ""},
+		{"no managed policies", []string{"MOTO_IAM_LOAD_MANAGED_POLICIES=false"}, true, "MOTO_IAM_LOAD_MANAGED_POLICIES=true", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Start(ctx, StartOptions{ShimDir: t.TempDir(), Settings: tc.settings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { _ = s.Stop() })
+			info, err := s.shimInfo(ctx)
+			if err != nil || len(info.Fixes) < 6 {
+				t.Errorf("shim info = %+v, %v", info, err)
+			}
+			warnings, err := s.Preflight(ctx, "us-east-1", tc.certs)
+			switch {
+			case tc.err != "":
+				var pe *PreflightError
+				if !errors.As(err, &pe) || !strings.Contains(err.Error(), tc.err) {
+					t.Errorf("Preflight error = %v, want one naming %s", err, tc.err)
+				}
+			case err != nil:
+				t.Errorf("Preflight: %v", err)
+			case tc.warning == "" && len(warnings) > 0, tc.warning != "" && (len(warnings) != 1 || !strings.Contains(warnings[0], tc.warning)):
+				t.Errorf("warnings = %q, want %q", warnings, tc.warning)
+			}
+		})
 	}
 }

@@ -7,7 +7,7 @@ var InputRule = Rule{
 	ID:         "EC2S-001",
 	Name:       "input-validation",
 	Severity:   "HIGH",
-	Summary:    "Every input value passes its variable's validation rule (CIDR shapes, ranges, allowed values, no SSH from the internet, prod retention, ...).",
+	Summary:    "Every input value passes its variable's validation rule (CIDR shapes, ranges and limits AWS would refuse, allowed values, no SSH from the internet, ...).",
 	Resolution: "Change the value named in the finding as its message says; the rules are in the modules' variables.tf.",
 	References: []string{"AWS-0107", "CKV_AWS_24", "CIS AWS 5.2"},
 }

@@ -1,3 +1,4 @@
+# Test fixture: a dev environment root of one VPC, fast to plan and apply on moto (the terraform adapter and CLI tests).
 terraform {
   required_version = ">= 1.11"
   required_providers {
@@ -11,23 +12,25 @@ terraform {
   }
 }
 
-variable "region" {
-  type    = string
-  default = "us-east-1"
-}
-
 variable "emulator_mode" {
   type    = bool
   default = false
 }
 
 provider "aws" {
-  region = var.region
+  region = "us-east-1"
+  default_tags {
+    tags = { Project = "ec2stack", Environment = "dev", ManagedBy = "terraform" }
+  }
 }
 
 resource "aws_vpc" "this" {
-  cidr_block = "10.42.0.0/16"
+  cidr_block = "10.0.0.0/16"
   tags       = { Name = "ec2stack-fixture", EmulatorMode = tostring(var.emulator_mode) }
+}
+
+output "environment" {
+  value = "dev"
 }
 
 output "vpc_id" {
