@@ -12,13 +12,18 @@ terraform {
   }
 }
 
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
 variable "emulator_mode" {
   type    = bool
   default = false
 }
 
 provider "aws" {
-  region = "us-east-1"
+  region = var.region
   default_tags {
     tags = { Project = "ec2stack", Environment = "dev", ManagedBy = "terraform" }
   }
