@@ -58,7 +58,7 @@ func (c *command) verify(ctx context.Context) error {
 	}
 	result := verify.Run(snap, verify.Expect(required, s.target == "emulator"))
 	c.printVerify(s, result)
-	if err := c.result(map[string]any{"environment": s.env.Name, "target": s.target, "holds": result.Holds(), "domains": result.Domains}); err != nil {
+	if err := c.result(map[string]any{"environment": s.env.Name, "target": s.target, "holds": result.Holds(), "domains": result.Domains, "skipped": result.Skipped}); err != nil {
 		return err
 	}
 	if !result.Holds() {
