@@ -6,6 +6,10 @@ locals {
   zone_id           = var.create_hosted_zone ? one(aws_route53_zone.this[*].zone_id) : var.hosted_zone_id
   origin_id         = "alb"
 
+  # CloudFront reaches the ALB over HTTPS and checks the ALB's certificate against the origin's name, so the origin
+  # is a name of ours that the ALB certificate also covers (an alias record to the ALB), never *.elb.amazonaws.com.
+  origin_domain_name = local.enable_dns && local.enable_cloudfront ? "origin.${var.domain_name}" : ""
+
   # Managed CloudFront policies, as constants: moto has no `data "aws_cloudfront_cache_policy"` (404), and these ids
   # are the same in every account.
   cache_policy_caching_disabled                    = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad" # Managed-CachingDisabled
@@ -21,6 +25,12 @@ locals {
     AWSManagedRulesKnownBadInputsRuleSet  = 40 # Log4j (CVE-2021-44228) among others: blocks, never count mode
   }
   waf_rate_limit_priority = 10
+
+  # Behind CloudFront the ALB sees CloudFront's addresses, not the clients': rules keyed on the source address
+  # (rate limit, IP reputation) belong to the CLOUDFRONT ACL only. The client address in X-Forwarded-For is no
+  # substitute: a rate-based rule reads its first entry, which the client writes.
+  regional_source_ip_rules     = !local.enable_cloudfront
+  regional_managed_rule_groups = { for k, v in local.waf_managed_rule_groups : k => v if local.regional_source_ip_rules || k != "AWSManagedRulesAmazonIpReputationList" }
 }
 
 ################################################################################
@@ -58,11 +68,27 @@ resource "aws_route53_record" "alias" {
 # ACM: one certificate for the ALB (stack region), one for CloudFront (us-east-1)
 ################################################################################
 
+# The origin name CloudFront connects to, aliased to the load balancer (in the ALB certificate's names).
+resource "aws_route53_record" "origin" {
+  count = local.origin_domain_name != "" ? 1 : 0
+
+  zone_id = local.zone_id
+  name    = local.origin_domain_name
+  type    = "A"
+
+  alias {
+    name                   = var.alb_dns_name
+    zone_id                = var.alb_zone_id
+    evaluate_target_health = true
+  }
+}
+
 resource "aws_acm_certificate" "alb" {
   count = local.enable_dns ? 1 : 0
 
-  domain_name       = var.domain_name
-  validation_method = "DNS"
+  domain_name               = var.domain_name
+  subject_alternative_names = local.origin_domain_name != "" ? [local.origin_domain_name] : []
+  validation_method         = "DNS"
 
   options {
     certificate_transparency_logging_preference = "ENABLED"
@@ -184,7 +210,7 @@ resource "aws_cloudfront_distribution" "this" {
 
   origin {
     origin_id   = local.origin_id
-    domain_name = var.alb_dns_name
+    domain_name = local.origin_domain_name
 
     custom_origin_config {
       http_port              = 80
@@ -327,30 +353,33 @@ resource "aws_wafv2_web_acl" "regional" {
     allow {}
   }
 
-  rule {
-    name     = "rate-limit"
-    priority = local.waf_rate_limit_priority
+  dynamic "rule" {
+    for_each = local.regional_source_ip_rules ? [1] : []
+    content {
+      name     = "rate-limit"
+      priority = local.waf_rate_limit_priority
 
-    action {
-      block {}
-    }
-
-    statement {
-      rate_based_statement {
-        limit              = var.waf_rate_limit
-        aggregate_key_type = "IP"
+      action {
+        block {}
       }
-    }
 
-    visibility_config {
-      cloudwatch_metrics_enabled = true
-      metric_name                = "${var.name}-regional-rate-limit"
-      sampled_requests_enabled   = true
+      statement {
+        rate_based_statement {
+          limit              = var.waf_rate_limit
+          aggregate_key_type = "IP"
+        }
+      }
+
+      visibility_config {
+        cloudwatch_metrics_enabled = true
+        metric_name                = "${var.name}-regional-rate-limit"
+        sampled_requests_enabled   = true
+      }
     }
   }
 
   dynamic "rule" {
-    for_each = local.waf_managed_rule_groups
+    for_each = local.regional_managed_rule_groups
     content {
       name     = rule.key
       priority = rule.value

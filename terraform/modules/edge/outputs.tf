@@ -42,3 +42,8 @@ output "fqdn" {
   description = "Name users reach the application at: domain_name, else the CloudFront name, else the ALB DNS name."
   value       = local.enable_dns ? var.domain_name : (local.enable_cloudfront ? aws_cloudfront_distribution.this[0].domain_name : var.alb_dns_name)
 }
+
+output "origin_domain_name" {
+  description = "Name CloudFront reaches the ALB at (origin.<domain_name>, in the ALB certificate's names); \"\" without CloudFront."
+  value       = local.origin_domain_name
+}

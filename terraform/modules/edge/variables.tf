@@ -29,6 +29,11 @@ variable "domain_name" {
     condition     = var.domain_name == "" || (length(var.domain_name) <= 253 && can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name)))
     error_message = "domain_name must be \"\" or a lowercase fully qualified name without a trailing dot such as app.example.com; got \"${var.domain_name}\"."
   }
+
+  validation {
+    condition     = length(var.domain_name) <= 64
+    error_message = "domain_name must be at most 64 characters, ACM's limit on a certificate's first name; got ${length(var.domain_name)} characters."
+  }
 }
 
 variable "create_hosted_zone" {
@@ -99,9 +104,14 @@ variable "alb_zone_id" {
 }
 
 variable "enable_cloudfront" {
-  description = "Put a CloudFront distribution in front of the load balancer (then the ALB should admit only the CloudFront origin-facing prefix list)."
+  description = "Put a CloudFront distribution in front of the load balancer (then the ALB should admit only the CloudFront origin-facing prefix list). Needs domain_name: CloudFront reaches the ALB over HTTPS at origin.<domain_name>, a name the ALB certificate covers."
   type        = bool
   default     = true
+
+  validation {
+    condition     = !var.enable_cloudfront || var.domain_name != ""
+    error_message = "enable_cloudfront needs a domain_name: CloudFront checks the ALB's certificate against the origin's name, and no certificate can cover the ALB's *.elb.amazonaws.com name."
+  }
 }
 
 variable "enable_waf" {

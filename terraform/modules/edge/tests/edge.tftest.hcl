@@ -75,7 +75,20 @@ run "everything_on" {
     error_message = "CloudFront must use the validated us-east-1 certificate"
   }
 
-  # Origin side: HTTPS only with TLSv1.2, optional verify header.
+  # Origin side: HTTPS to a name of ours that the ALB certificate covers (CloudFront checks the origin certificate
+  # against the origin name), TLSv1.2, optional verify header.
+  assert {
+    condition     = one(aws_cloudfront_distribution.this[0].origin).domain_name == "origin.app.example.com" && output.origin_domain_name == "origin.app.example.com"
+    error_message = "the origin must be origin.<domain_name>, not the ALB's *.elb.amazonaws.com name"
+  }
+  assert {
+    condition     = contains(aws_acm_certificate.alb[0].subject_alternative_names, one(aws_cloudfront_distribution.this[0].origin).domain_name)
+    error_message = "the ALB certificate must cover the origin name"
+  }
+  assert {
+    condition     = aws_route53_record.origin[0].name == "origin.app.example.com" && aws_route53_record.origin[0].alias[0].name == var.alb_dns_name && aws_route53_record.origin[0].alias[0].zone_id == var.alb_zone_id
+    error_message = "origin.<domain_name> must be an alias to the ALB"
+  }
   assert {
     condition     = one(one(aws_cloudfront_distribution.this[0].origin).custom_origin_config).origin_protocol_policy == "https-only"
     error_message = "CloudFront must reach the ALB over HTTPS only"
@@ -135,10 +148,13 @@ run "everything_on" {
     error_message = "one CLOUDFRONT and one REGIONAL web ACL are expected"
   }
   assert {
-    condition = alltrue([for acl in [aws_wafv2_web_acl.cloudfront[0], aws_wafv2_web_acl.regional[0]] :
-      toset([for r in acl.rule : r.name]) == toset(["rate-limit", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"])
-    ])
-    error_message = "each web ACL needs Common, KnownBadInputs, IpReputation and the rate rule"
+    condition     = toset([for r in aws_wafv2_web_acl.cloudfront[0].rule : r.name]) == toset(["rate-limit", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"])
+    error_message = "the CLOUDFRONT web ACL needs Common, KnownBadInputs, IpReputation and the rate rule"
+  }
+  # Behind CloudFront the ALB sees CloudFront's addresses: no rule of the REGIONAL ACL may key on the source address.
+  assert {
+    condition     = toset([for r in aws_wafv2_web_acl.regional[0].rule : r.name]) == toset(["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"])
+    error_message = "behind CloudFront the REGIONAL web ACL must drop the rate rule and the IP reputation list (they would count CloudFront's addresses)"
   }
   assert {
     condition = alltrue(flatten([for acl in [aws_wafv2_web_acl.cloudfront[0], aws_wafv2_web_acl.regional[0]] : [
@@ -147,7 +163,7 @@ run "everything_on" {
     error_message = "managed rule groups (KnownBadInputs included) must block: override_action none, never count"
   }
   assert {
-    condition = alltrue([for acl in [aws_wafv2_web_acl.cloudfront[0], aws_wafv2_web_acl.regional[0]] :
+    condition = alltrue([for acl in [aws_wafv2_web_acl.cloudfront[0]] :
       one([for r in acl.rule : r if r.name == "rate-limit"]).statement[0].rate_based_statement[0].limit == 2000 &&
       length(one([for r in acl.rule : r if r.name == "rate-limit"]).action[0].block) == 1
     ])
@@ -228,7 +244,9 @@ run "managed_headers_no_wait" {
   }
 }
 
-run "no_domain" {
+# CloudFront without a domain would have no origin name a certificate covers (the ALB's *.elb.amazonaws.com name
+# can never be): refused.
+run "cloudfront_without_domain" {
   command = plan
 
   variables {
@@ -238,30 +256,7 @@ run "no_domain" {
     cloudfront_origin_verify_secret = ""
   }
 
-  assert {
-    condition     = length(aws_route53_zone.this) == 0 && length(aws_route53_record.alias) == 0 && length(aws_route53_record.alb_validation) == 0 && length(aws_route53_record.cloudfront_validation) == 0
-    error_message = "no domain: no zone and no records"
-  }
-  assert {
-    condition     = length(aws_acm_certificate.alb) == 0 && length(aws_acm_certificate.cloudfront) == 0 && length(aws_acm_certificate_validation.alb) == 0 && length(aws_acm_certificate_validation.cloudfront) == 0
-    error_message = "no domain: no certificates"
-  }
-  assert {
-    condition     = one(aws_cloudfront_distribution.this[0].viewer_certificate).cloudfront_default_certificate && one(aws_cloudfront_distribution.this[0].viewer_certificate).acm_certificate_arn == null && one(aws_cloudfront_distribution.this[0].viewer_certificate).ssl_support_method == null
-    error_message = "no domain: CloudFront serves its default certificate"
-  }
-  assert {
-    condition     = length(aws_cloudfront_distribution.this[0].aliases) == 0 && length(aws_cloudfront_distribution.this[0].logging_config) == 0 && length(one(aws_cloudfront_distribution.this[0].origin).custom_header) == 0
-    error_message = "no domain, no bucket, no secret: no aliases, no logging, no header"
-  }
-  assert {
-    condition     = output.alb_certificate_arn == "" && output.zone_id == "" && output.name_servers == []
-    error_message = "no domain: empty DNS/ACM outputs"
-  }
-  assert {
-    condition     = length(aws_wafv2_web_acl.cloudfront) == 1 && length(aws_wafv2_web_acl.regional) == 1
-    error_message = "WAF does not depend on a domain"
-  }
+  expect_failures = [var.enable_cloudfront]
 }
 
 run "existing_zone_no_cloudfront" {
@@ -289,6 +284,20 @@ run "existing_zone_no_cloudfront" {
     condition     = length(aws_acm_certificate.alb) == 1 && length(aws_wafv2_web_acl.regional) == 1 && output.cloudfront_prefix_list_id == "" && output.fqdn == "app.example.com"
     error_message = "without CloudFront the ALB keeps its certificate and regional WAF"
   }
+  assert {
+    condition     = toset([for r in aws_wafv2_web_acl.regional[0].rule : r.name]) == toset(["rate-limit", "AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesAmazonIpReputationList"])
+    error_message = "facing clients directly, the REGIONAL web ACL keeps the rate rule and the IP reputation list"
+  }
+  assert {
+    condition     = length(aws_route53_record.origin) == 0 && length(aws_acm_certificate.alb[0].subject_alternative_names) == 0
+    error_message = "without CloudFront there is no origin name"
+  }
+}
+
+run "domain_too_long_for_acm" {
+  command = plan
+  variables { domain_name = "a-name-of-sixty-five-characters-is-longer-than-acm-allows.example" }
+  expect_failures = [var.domain_name]
 }
 
 run "edge_off" {
@@ -336,7 +345,8 @@ run "bad_domain_name" {
 run "zone_without_domain" {
   command = plan
   variables {
-    domain_name = ""
+    domain_name       = ""
+    enable_cloudfront = false
   }
   expect_failures = [var.create_hosted_zone]
 }
