@@ -34,7 +34,7 @@ limits := [
 	{"type": "aws_wafv2_web_acl", "attr": "name", "max": 128, "what": "a web ACL name"},
 ]
 
-deny contains lib.finding(r, v, sprintf("%s %s %q has %d characters: AWS allows at most %d in %s", [r.type, l.attr, v, count(v), l.max, l.what])) if {
+deny contains lib.finding(r, sprintf("%s: %d characters > %d", [l.attr, count(v), l.max]), sprintf("%s %s %q has %d characters: AWS allows at most %d in %s", [r.type, l.attr, v, count(v), l.max, l.what])) if {
 	some l in limits
 	some r in lib.resources(l.type)
 	v := object.get(r.values, l.attr, null)
