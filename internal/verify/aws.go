@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
@@ -48,6 +49,7 @@ type clients struct {
 	waf       *wafv2.Client // REGIONAL scope, in cfg's region
 	wafGlobal *wafv2.Client // CLOUDFRONT scope, always us-east-1
 	r53       *route53.Client
+	acm       *acm.Client
 	ssm       *ssm.Client
 	secrets   *secretsmanager.Client
 }
@@ -55,6 +57,7 @@ type clients struct {
 func newClients(cfg aws.Config) *clients {
 	return &clients{
 		region:    cfg.Region,
+		acm:       acm.NewFromConfig(cfg),
 		ec2:       ec2.NewFromConfig(cfg),
 		asg:       autoscaling.NewFromConfig(cfg),
 		elb:       elbv2.NewFromConfig(cfg),

@@ -140,6 +140,7 @@ type Listener struct {
 	Port           int32
 	Protocol       string
 	SSLPolicy      string
+	CertificateARN string // the default certificate of an HTTPS listener
 	DefaultActions []Action
 }
 
@@ -343,6 +344,9 @@ func (c *clients) loadBalancer(ctx context.Context, s *Snapshot) error {
 func listener(ls elbv2types.Listener) Listener {
 	out := Listener{ARN: aws.ToString(ls.ListenerArn), Port: aws.ToInt32(ls.Port), Protocol: string(ls.Protocol),
 		SSLPolicy: aws.ToString(ls.SslPolicy)}
+	if len(ls.Certificates) > 0 {
+		out.CertificateARN = aws.ToString(ls.Certificates[0].CertificateArn)
+	}
 	for _, a := range ls.DefaultActions {
 		act := Action{Type: string(a.Type)}
 		if a.TargetGroupArn != nil {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/cloudfront"
 	cftypes "github.com/aws/aws-sdk-go-v2/service/cloudfront/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -24,6 +25,8 @@ var edgeDomain = domain{
 		{"cloudfront distribution", func(o Outputs) bool { return o.CloudFrontDistributionID != "" }, (*clients).distribution},
 		{"web acls", func(o Outputs) bool { return o.CloudFrontWebACLARN != "" || o.RegionalWebACLARN != "" }, (*clients).webACLs},
 		{"hosted zone", func(o Outputs) bool { return o.HostedZoneID != "" }, (*clients).hostedZone},
+		// After the load balancer (compute's steps run first): the certificates its listeners present.
+		{"listener certificates", func(o Outputs) bool { return o.CloudFrontDistributionID != "" }, (*clients).listenerCertificates},
 	},
 	check:     []func(*checker){(*checker).edge},
 	leftovers: edgeLeftovers,
@@ -40,8 +43,12 @@ type EdgeExpectations struct {
 var RequiredWAFRuleGroups = []string{
 	"AWS/AWSManagedRulesCommonRuleSet",
 	"AWS/AWSManagedRulesKnownBadInputsRuleSet",
-	"AWS/AWSManagedRulesAmazonIpReputationList",
 }
+
+// SourceAddressRuleGroup is the managed group that judges the request's source address: required where the web
+// ACL sees clients (CloudFront's, or the ALB's without CloudFront), pointless behind CloudFront (it would judge
+// CloudFront's addresses), like the rate-based rule.
+const SourceAddressRuleGroup = "AWS/AWSManagedRulesAmazonIpReputationList"
 
 // CloudFrontTLSPolicy is the minimum viewer TLS version required with a custom domain.
 const CloudFrontTLSPolicy = "TLSv1.2_2021"
@@ -51,6 +58,15 @@ type EdgeSnapshot struct {
 	Distribution *Distribution
 	WebACLs      map[string]WebACL // keyed by the ARN as reported in the outputs
 	HostedZone   *HostedZone
+	// Certificates are the ACM certificates the ALB's listeners present, keyed by ARN; one that could not be
+	// read is absent.
+	Certificates map[string]Certificate
+}
+
+// Certificate is an ACM certificate's names.
+type Certificate struct {
+	ARN   string
+	Names []string // the domain name and the subject alternative names
 }
 
 // Distribution is a CloudFront distribution.
@@ -209,6 +225,37 @@ func (c *clients) distribution(ctx context.Context, s *Snapshot) error {
 		dist.ResponseHeadersPolicies[pid] = rhp
 	}
 	s.Distribution = dist
+	return nil
+}
+
+func (c *clients) listenerCertificates(ctx context.Context, s *Snapshot) error {
+	s.Certificates = map[string]Certificate{}
+	if s.LoadBalancer == nil {
+		return nil
+	}
+	for _, l := range s.LoadBalancer.Listeners {
+		arn := l.CertificateARN
+		if _, done := s.Certificates[arn]; arn == "" || done {
+			continue
+		}
+		resp, err := c.acm.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arn)})
+		if apiError(err, "ResourceNotFoundException") {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("describe certificate %s: %w", arn, err)
+		}
+		cert := Certificate{ARN: arn}
+		if d := resp.Certificate; d != nil {
+			cert.Names = append(cert.Names, aws.ToString(d.DomainName))
+			for _, n := range d.SubjectAlternativeNames {
+				if !slices.Contains(cert.Names, n) {
+					cert.Names = append(cert.Names, n)
+				}
+			}
+		}
+		s.Certificates[arn] = cert
+	}
 	return nil
 }
 
@@ -374,9 +421,10 @@ func (c *checker) edge() {
 	if e.WAF {
 		c.checks("waf.association")
 		if e.CloudFront {
-			c.webACL(c.o.CloudFrontWebACLARN, "cloudfront_web_acl_arn")
+			c.webACL(c.o.CloudFrontWebACLARN, "cloudfront_web_acl_arn", true)
 		}
-		c.webACL(c.o.RegionalWebACLARN, "regional_web_acl_arn")
+		// Behind CloudFront the ALB's ACL sees CloudFront's addresses, not the clients'.
+		c.webACL(c.o.RegionalWebACLARN, "regional_web_acl_arn", !e.CloudFront)
 		if lb := c.s.LoadBalancer; lb != nil && (c.o.RegionalWebACLARN == "" || lb.WebACLARN != c.o.RegionalWebACLARN) {
 			got := lb.WebACLARN
 			if got == "" {
@@ -436,6 +484,7 @@ func (c *checker) distribution(e *EdgeExpectations) {
 			c.fail("edge.origin_tls", d.ID+" origin "+o.ID, fmt.Sprintf("OriginProtocolPolicy=%s OriginSslProtocols=%s", o.OriginProtocolPolicy, list(o.SSLProtocols)),
 				"OriginProtocolPolicy=https-only OriginSslProtocols=[TLSv1.2]")
 		}
+		c.originCertificate(d.ID, o)
 	}
 	if e.WAF && (c.o.CloudFrontWebACLARN == "" || d.WebACLID != c.o.CloudFrontWebACLARN) {
 		c.fail("edge.waf", d.ID, "WebACLId="+d.WebACLID, "WebACLId="+c.o.CloudFrontWebACLARN)
@@ -462,7 +511,43 @@ func (c *checker) distribution(e *EdgeExpectations) {
 	}
 }
 
-// albFromCloudFront checks that only CloudFront (a managed prefix list) reaches the ALB on 80 and 443.
+// originCertificate checks that CloudFront can accept the certificate the ALB presents: CloudFront compares the
+// origin's name with the certificate's names, so the name must be among those of the HTTPS listener's certificate.
+func (c *checker) originCertificate(distribution string, o Origin) {
+	c.checks("edge.origin_certificate")
+	res := distribution + " origin " + o.ID
+	var names []string
+	found := false
+	if lb := c.s.LoadBalancer; lb != nil {
+		for _, l := range lb.Listeners {
+			if cert, ok := c.s.Certificates[l.CertificateARN]; ok && l.Protocol == "HTTPS" {
+				found = true
+				names = append(names, cert.Names...)
+			}
+		}
+	}
+	if !found {
+		c.fail("edge.origin_certificate", res, "no readable certificate on an HTTPS listener of the ALB", "the ALB's certificate covers "+o.DomainName)
+		return
+	}
+	if !slices.ContainsFunc(names, func(n string) bool { return certificateCovers(n, o.DomainName) }) {
+		c.fail("edge.origin_certificate", res, "origin "+o.DomainName+", certificate names "+list(names), "the ALB's certificate covers "+o.DomainName)
+	}
+}
+
+// certificateCovers says whether a certificate name (possibly *.example.com) matches host.
+func certificateCovers(name, host string) bool {
+	name, host = dnsName(strings.ToLower(name)), dnsName(strings.ToLower(host))
+	if rest, ok := strings.CutPrefix(name, "*."); ok {
+		_, parent, dot := strings.Cut(host, ".")
+		return dot && parent == rest
+	}
+	return name == host
+}
+
+// albFromCloudFront checks that only CloudFront (a managed prefix list) reaches the ALB, on 443 alone: CloudFront
+// connects over HTTPS, and each reference to its prefix list weighs as much as the list's maximum entries (55)
+// against the group's rule quota (60), so a second one (80) would be refused.
 func (c *checker) albFromCloudFront() {
 	c.checks("edge.alb_ingress")
 	g, ok := c.s.SecurityGroups[c.o.ALBSecurityGroupID]
@@ -474,17 +559,22 @@ func (c *checker) albFromCloudFront() {
 		if !covers(r, 80) && !covers(r, 443) {
 			continue
 		}
-		if len(r.CIDRs) > 0 || len(r.SourceGroupIDs) > 0 {
+		switch {
+		case len(r.CIDRs) > 0 || len(r.SourceGroupIDs) > 0:
 			c.fail("edge.alb_ingress", describeRule(g.ID, "alb", r), ruleSources(r), "only from the CloudFront origin-facing prefix list")
+		case covers(r, 80):
+			c.fail("edge.alb_ingress", describeRule(g.ID, "alb", r), ruleSources(r), "no ingress on 80 (CloudFront reaches the ALB on 443 only)")
 		}
-		fromPrefixList = fromPrefixList || len(r.PrefixListIDs) > 0
+		fromPrefixList = fromPrefixList || (covers(r, 443) && len(r.PrefixListIDs) > 0)
 	}
 	if !fromPrefixList {
-		c.fail("edge.alb_ingress", g.ID+" (alb)", "no ingress from a prefix list", "80/443 from the CloudFront origin-facing prefix list")
+		c.fail("edge.alb_ingress", g.ID+" (alb)", "no ingress from a prefix list", "443 from the CloudFront origin-facing prefix list")
 	}
 }
 
-func (c *checker) webACL(arn, output string) {
+// webACL checks a web ACL's rules; facesClients says whether it sees the clients' own addresses, which its
+// rate-based rule and IP reputation group need (and must not use otherwise).
+func (c *checker) webACL(arn, output string, facesClients bool) {
 	c.checks("waf.web_acl", "waf.rules", "waf.rate_limit")
 	res := arn
 	if arn == "" {
@@ -510,7 +600,14 @@ func (c *checker) webACL(arn, output string) {
 		}
 		rules = append(rules, desc)
 	}
-	for _, g := range RequiredWAFRuleGroups {
+	required := RequiredWAFRuleGroups
+	if facesClients {
+		required = append(slices.Clip(required), SourceAddressRuleGroup)
+	} else if i := slices.IndexFunc(w.Rules, func(r WAFRule) bool { return r.ManagedGroup == SourceAddressRuleGroup }); i >= 0 {
+		c.fail("waf.rules", w.ARN, "rule "+w.Rules[i].Name+" ("+SourceAddressRuleGroup+") behind CloudFront",
+			"no source-address rules behind CloudFront (they would judge CloudFront's addresses)")
+	}
+	for _, g := range required {
 		i := slices.IndexFunc(w.Rules, func(r WAFRule) bool { return r.ManagedGroup == g })
 		switch {
 		case i < 0:
@@ -520,8 +617,11 @@ func (c *checker) webACL(arn, output string) {
 				"managed rule group "+g+" with OverrideAction none")
 		}
 	}
-	if !rateBased {
+	switch {
+	case facesClients && !rateBased:
 		c.fail("waf.rate_limit", w.ARN, "rules "+list(rules), "a rate-based rule")
+	case !facesClients && rateBased:
+		c.fail("waf.rate_limit", w.ARN, "rules "+list(rules), "no rate-based rule behind CloudFront (it would count CloudFront's addresses)")
 	}
 }
 

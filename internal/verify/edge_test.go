@@ -12,11 +12,21 @@ func TestEdgeGood(t *testing.T) {
 			s.Outputs.CloudFrontDistributionID, s.Outputs.CloudFrontWebACLARN, s.Outputs.CloudFrontLogsBucket = "", "", ""
 			s.Distribution = nil
 			s.HostedZone.Records = []DNSRecord{{Name: appFQDN, Type: "A", AliasDNSName: "dualstack." + s.Outputs.ALBDNSName}}
+			// Facing clients, the ALB takes 80 and 443 from the internet and its web ACL judges their addresses.
+			g := s.SecurityGroups["sg-alb"]
+			g.Ingress = []Rule{tcp(80, []string{"0.0.0.0/0"}), tcp(443, []string{"0.0.0.0/0"})}
+			s.SecurityGroups["sg-alb"] = g
+			regional := s.WebACLs[albACLARN]
+			regional.Rules = slices.Clone(s.WebACLs[cfACLARN].Rules)
+			s.WebACLs[albACLARN] = regional
 		}},
-		{"CloudFront without WAF or domain", func(s *Snapshot, w *Expectations) {
-			w.Edge = &EdgeExpectations{CloudFront: true}
-			s.Outputs.CloudFrontWebACLARN, s.Outputs.RegionalWebACLARN, s.Outputs.HostedZoneID = "", "", ""
-			s.Distribution.WebACLID, s.Distribution.Aliases, s.Distribution.Certificate = "", nil, ViewerCertificate{CloudFrontDefault: true}
+		{"CloudFront without WAF", func(s *Snapshot, w *Expectations) {
+			w.Edge = &EdgeExpectations{CloudFront: true, Domain: true}
+			s.Outputs.CloudFrontWebACLARN, s.Outputs.RegionalWebACLARN = "", ""
+			s.Distribution.WebACLID = ""
+		}},
+		{"ALB certificate for a wildcard covering the origin", func(s *Snapshot, _ *Expectations) {
+			s.Certificates[albCertARN] = Certificate{ARN: albCertARN, Names: []string{appFQDN, "*." + appFQDN}}
 		}},
 	})
 }
@@ -72,6 +82,19 @@ func TestEdgeFails(t *testing.T) {
 			g.Ingress = []Rule{tcp(80, []string{"10.0.0.0/8"}), tcp(443, []string{"10.0.0.0/8"})}
 			s.SecurityGroups["sg-alb"] = g
 		}, "edge.alb_ingress", "sg-alb (alb)", "no ingress from a prefix list"},
+		{"ALB on 80 from CloudFront (a second prefix-list reference)", func(s *Snapshot, _ *Expectations) {
+			g := s.SecurityGroups["sg-alb"]
+			g.Ingress = append(slices.Clone(g.Ingress), Rule{Protocol: "tcp", FromPort: 80, ToPort: 80, PrefixListIDs: []string{"pl-3b927c52"}})
+			s.SecurityGroups["sg-alb"] = g
+		}, "edge.alb_ingress", "sg-alb (alb) ingress tcp 80-80", "from [pl-3b927c52]"},
+		{"origin is the ALB's own name", func(s *Snapshot, _ *Expectations) {
+			s.Distribution.Origins[0].DomainName = s.Outputs.ALBDNSName
+		}, "edge.origin_certificate", distID + " origin alb", "origin " + "ec2stack-dev-1.us-east-1.elb.amazonaws.com"},
+		{"ALB certificate without the origin name", func(s *Snapshot, _ *Expectations) {
+			s.Certificates[albCertARN] = Certificate{ARN: albCertARN, Names: []string{appFQDN}}
+		}, "edge.origin_certificate", distID + " origin alb", "certificate names [" + appFQDN + "]"},
+		{"ALB certificate unreadable", func(s *Snapshot, _ *Expectations) { delete(s.Certificates, albCertARN) },
+			"edge.origin_certificate", distID + " origin alb", "no readable certificate"},
 		{"CloudFront not expected", func(_ *Snapshot, w *Expectations) { w.Edge = nil },
 			"edge.absent", distID, "distribution " + distID},
 
@@ -89,8 +112,14 @@ func TestEdgeFails(t *testing.T) {
 		{"no ip reputation list", func(s *Snapshot, _ *Expectations) {
 			acl(s, cfACLARN, func(w *WebACL) { w.Rules[2].ManagedGroup = "AWS/AWSManagedRulesAnonymousIpList" })
 		}, "waf.rules", cfACLARN, "ip-reputation=AWS/AWSManagedRulesAnonymousIpList"},
-		{"no rate limit", func(s *Snapshot, _ *Expectations) { acl(s, albACLARN, func(w *WebACL) { w.Rules = w.Rules[:3] }) },
-			"waf.rate_limit", albACLARN, "rules ["},
+		{"no rate limit", func(s *Snapshot, _ *Expectations) { acl(s, cfACLARN, func(w *WebACL) { w.Rules = w.Rules[:3] }) },
+			"waf.rate_limit", cfACLARN, "rules ["},
+		{"rate limit behind CloudFront", func(s *Snapshot, _ *Expectations) {
+			acl(s, albACLARN, func(w *WebACL) { w.Rules = slices.Clone(s.WebACLs[cfACLARN].Rules) })
+		}, "waf.rate_limit", albACLARN, "rate=rate(2000)"},
+		{"IP reputation behind CloudFront", func(s *Snapshot, _ *Expectations) {
+			acl(s, albACLARN, func(w *WebACL) { w.Rules = slices.Clone(s.WebACLs[cfACLARN].Rules) })
+		}, "waf.rules", albACLARN, "rule ip-reputation (AWS/AWSManagedRulesAmazonIpReputationList) behind CloudFront"},
 		{"web ACL not on the ALB", func(s *Snapshot, _ *Expectations) { s.LoadBalancer.WebACLARN = "" },
 			"waf.association", albARN, "web ACL none"},
 		{"WAF not expected", func(_ *Snapshot, w *Expectations) { w.Edge.WAF = false },
@@ -109,6 +138,24 @@ func TestEdgeFails(t *testing.T) {
 		{"domain not expected", func(_ *Snapshot, w *Expectations) { w.Edge.Domain = false },
 			"edge.absent", "Z0123456789", "hosted zone Z0123456789"},
 	})
+}
+
+func TestCertificateCovers(t *testing.T) {
+	for _, c := range []struct {
+		name, host string
+		want       bool
+	}{
+		{"origin.app.example.com", "origin.app.example.com", true},
+		{"Origin.App.Example.com.", "origin.app.example.com", true},
+		{"*.app.example.com", "origin.app.example.com", true},
+		{"*.app.example.com", "app.example.com", false},
+		{"*.example.com", "origin.app.example.com", false},
+		{"app.example.com", "origin.app.example.com", false},
+	} {
+		if got := certificateCovers(c.name, c.host); got != c.want {
+			t.Errorf("certificateCovers(%q, %q) = %t, want %t", c.name, c.host, got, c.want)
+		}
+	}
 }
 
 func TestParseWebACLARN(t *testing.T) {

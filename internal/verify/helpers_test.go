@@ -22,6 +22,7 @@ const (
 	topicARN    = "arn:aws:sns:us-east-1:123456789012:ec2stack-prod-alerts"
 	cfACLARN    = "arn:aws:wafv2:us-east-1:123456789012:global/webacl/ec2stack-prod-cloudfront/aaaa-1111"
 	albACLARN   = "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/ec2stack-prod-alb/bbbb-2222"
+	albCertARN  = "arn:aws:acm:us-east-1:123456789012:certificate/alb-1"
 	albLogs     = "ec2stack-prod-alb-logs-123456789012"
 	cfLogs      = "ec2stack-prod-cloudfront-logs-123456789012"
 	distID      = "E2QWRUHEXAMPLE"
@@ -175,7 +176,7 @@ func goodSnapshot() *Snapshot {
 				Listeners: []Listener{
 					{ARN: "listener-80", Port: 80, Protocol: "HTTP", DefaultActions: []Action{{Type: "redirect",
 						RedirectProtocol: "HTTPS", RedirectPort: "443", RedirectStatus: "HTTP_301"}}},
-					{ARN: "listener-443", Port: 443, Protocol: "HTTPS", SSLPolicy: TLSPolicy,
+					{ARN: "listener-443", Port: 443, Protocol: "HTTPS", SSLPolicy: TLSPolicy, CertificateARN: albCertARN,
 						DefaultActions: []Action{{Type: "forward", TargetGroupARNs: []string{tgARN}}}},
 				}},
 			TargetGroup: &TargetGroup{ARN: tgARN, Protocol: "HTTP", Port: 8080, VPCID: "vpc-1", TargetType: "instance",
@@ -271,9 +272,9 @@ func fullSnapshot() *Snapshot {
 	s.Buckets = map[string]Bucket{albLogs: bucket(albLogs), cfLogs: bucket(cfLogs)}
 
 	g := s.SecurityGroups["sg-alb"]
-	g.Ingress = []Rule{{Protocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIDs: []string{"pl-3b927c52"}},
-		{Protocol: "tcp", FromPort: 80, ToPort: 80, PrefixListIDs: []string{"pl-3b927c52"}}}
+	g.Ingress = []Rule{{Protocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIDs: []string{"pl-3b927c52"}}}
 	s.SecurityGroups["sg-alb"] = g
+	s.Certificates = map[string]Certificate{albCertARN: {ARN: albCertARN, Names: []string{appFQDN, "origin." + appFQDN}}}
 
 	s.Distribution = &Distribution{ID: distID, DomainName: distDomain, Enabled: true, Aliases: []string{appFQDN},
 		WebACLID: cfACLARN, LoggingEnabled: true, LoggingBucket: cfLogs + ".s3.amazonaws.com",
@@ -296,9 +297,12 @@ func fullSnapshot() *Snapshot {
 			{Name: "rate", Priority: 4, RateBased: true, RateLimit: 2000, ActionBlocked: true},
 		}}
 	}
+	// Behind CloudFront the ALB's web ACL keeps only the rules that do not judge the source address.
+	regional := acl(albACLARN, "ec2stack-prod-alb", "REGIONAL")
+	regional.Rules = regional.Rules[:2]
 	s.WebACLs = map[string]WebACL{
 		cfACLARN:  acl(cfACLARN, "ec2stack-prod-cloudfront", "CLOUDFRONT"),
-		albACLARN: acl(albACLARN, "ec2stack-prod-alb", "REGIONAL"),
+		albACLARN: regional,
 	}
 	s.HostedZone = &HostedZone{ID: "Z0123456789", Name: "example.com", Records: []DNSRecord{
 		{Name: appFQDN, Type: "A", AliasDNSName: distDomain, AliasZoneID: "Z2FDTNDATAQYW2"},

@@ -179,7 +179,12 @@ func (c *checker) group(check, role, id string) (SecurityGroup, bool) {
 func (c *checker) securityGroups() {
 	c.checks("sg.alb_ingress", "sg.app_ingress", "sg.app_ssh", "sg.database_ingress", "sg.endpoints_ingress", "sg.no_public_admin", "sg.default_empty")
 	if g, ok := c.group("sg.alb_ingress", "alb", c.o.ALBSecurityGroupID); ok {
+		// Clients reach the ALB on 80 (redirected) and 443; behind CloudFront only CloudFront does, on 443
+		// (edge.alb_ingress checks the source).
 		ports := []int{80}
+		if c.w.Edge != nil && c.w.Edge.CloudFront {
+			ports = nil
+		}
 		if c.w.HTTPSListener {
 			ports = append(ports, 443)
 		}

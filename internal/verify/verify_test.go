@@ -85,13 +85,13 @@ func TestSnapshotJSON(t *testing.T) {
 	for _, name := range []string{"Outputs", "VPC", "Subnets", "RouteTables", "NATGateways", "InternetGateways", "Endpoints",
 		"SecurityGroups", "FlowLogs", "LaunchTemplate", "AutoScalingGroup", "LoadBalancer", "TargetGroup", "LogGroup", "KMSKeys",
 		"Database", "DatabaseReplica", "BackupVault", "BackupPlan", "Topic", "Alarms", "Dashboard", "Buckets", "Distribution",
-		"WebACLs", "HostedZone"} {
+		"WebACLs", "HostedZone", "Certificates"} {
 		if _, ok := fields[name]; !ok {
 			t.Errorf("snapshot JSON has no top-level %s", name)
 		}
 	}
-	if len(fields) != 26 {
-		t.Errorf("snapshot JSON has %d top-level fields, want 26", len(fields))
+	if len(fields) != 27 {
+		t.Errorf("snapshot JSON has %d top-level fields, want 27", len(fields))
 	}
 	var s Snapshot
 	if err := json.Unmarshal([]byte(`{"VPC":{"ID":"vpc-9"},"Buckets":{"b":{"Name":"b"}},"HostedZone":{"ID":"Z9"}}`), &s); err != nil {
