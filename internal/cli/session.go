@@ -69,7 +69,7 @@ func (c *command) prepareSession(ctx context.Context, realSettings bool) (*sessi
 		if s.moto, err = c.ensureEmulator(ctx, home, e); err != nil {
 			return nil, err
 		}
-		if err := s.moto.EnsureStateBucket(ctx, emulator.StateBucket, e.Region); err != nil {
+		if err := s.moto.PrepareAccount(ctx, e.Region); err != nil {
 			return nil, err
 		}
 		extra = s.moto.Env(e.Region)

@@ -28,7 +28,7 @@ func planWithRealSettings(t *testing.T, envName string, vars map[string]string) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := moto.EnsureStateBucket(ctx, emulator.StateBucket, region); err != nil {
+	if err := moto.PrepareAccount(ctx, region); err != nil {
 		t.Fatal(err)
 	}
 	vars["emulator_mode"] = "false"

@@ -4,9 +4,13 @@
 locals {
   autoscaling_role = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 
+  # KMS keys are regional and CloudWatch Logs only uses a key of its own region: what lives in us-east-1 whatever
+  # the stack's region (the CLOUDFRONT-scope WAF log group) needs a logs key there.
+  logs_key_regions = distinct(concat([local.region], var.enable_us_east_1_logs_key ? ["us-east-1"] : []))
+
   keys = {
     ebs  = { description = "EBS volumes of the instances", policy = data.aws_iam_policy_document.ebs_key.json }
-    logs = { description = "CloudWatch Logs", policy = data.aws_iam_policy_document.logs_key.json }
+    logs = { description = "CloudWatch Logs", policy = data.aws_iam_policy_document.logs_key[local.region].json }
     data = { description = "RDS storage, Performance Insights, Secrets Manager and AWS Backup", policy = data.aws_iam_policy_document.data_key.json }
     sns  = { description = "SNS alert topic", policy = data.aws_iam_policy_document.sns_key.json }
   }
@@ -55,8 +59,11 @@ data "aws_iam_policy_document" "ebs_key" {
   }
 }
 
-# CloudWatch Logs (flow logs, system/security/application logs, WAF logs), limited to this account's log groups.
+# CloudWatch Logs (flow logs, system/security/application logs, WAF logs), limited to this account's log groups
+# of the key's region.
 data "aws_iam_policy_document" "logs_key" {
+  for_each = toset(local.logs_key_regions)
+
   source_policy_documents = [data.aws_iam_policy_document.account.json]
 
   statement {
@@ -65,12 +72,12 @@ data "aws_iam_policy_document" "logs_key" {
     resources = ["*"]
     principals {
       type        = "Service"
-      identifiers = ["logs.${local.region}.amazonaws.com"]
+      identifiers = ["logs.${each.key}.amazonaws.com"]
     }
     condition {
       test     = "ArnLike"
       variable = "kms:EncryptionContext:aws:logs:arn"
-      values   = ["arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:*"]
+      values   = ["arn:${local.partition}:logs:${each.key}:${local.account_id}:log-group:*"]
     }
   }
 }
@@ -100,6 +107,7 @@ data "aws_iam_policy_document" "data_key" {
 data "aws_iam_policy_document" "sns_key" {
   source_policy_documents = [data.aws_iam_policy_document.account.json]
 
+  # Only on behalf of this account's alarms and rules (confused deputy).
   statement {
     sid       = "AlarmsAndEventsPublish"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
@@ -107,6 +115,11 @@ data "aws_iam_policy_document" "sns_key" {
     principals {
       type        = "Service"
       identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
     }
   }
 
@@ -121,6 +134,14 @@ data "aws_iam_policy_document" "sns_key" {
   }
 }
 
+# The EBS and SNS key policies name the Auto Scaling service-linked role. AWS refuses a key policy whose principal
+# does not exist, and a new account has that role only once Auto Scaling first created it: refuse at plan, saying
+# how to create it, rather than fail at key creation.
+data "aws_iam_roles" "autoscaling_service_linked" {
+  name_regex  = "^AWSServiceRoleForAutoScaling$"
+  path_prefix = "/aws-service-role/autoscaling.amazonaws.com/"
+}
+
 resource "aws_kms_key" "this" {
   for_each = local.keys
 
@@ -130,6 +151,34 @@ resource "aws_kms_key" "this" {
   policy                  = each.value.policy
 
   tags = { Name = "${var.name}-${each.key}", Purpose = each.key }
+
+  lifecycle {
+    precondition {
+      condition     = length(data.aws_iam_roles.autoscaling_service_linked.names) > 0
+      error_message = "Account ${local.account_id} has no Auto Scaling service-linked role (AWSServiceRoleForAutoScaling), which the key policies name: create it once with `aws iam create-service-linked-role --aws-service-name autoscaling.amazonaws.com`, then plan again."
+    }
+  }
+}
+
+# The CLOUDFRONT WAF log group's key, in us-east-1 (when the stack's region is another one).
+resource "aws_kms_key" "logs_us_east_1" {
+  count    = contains(local.logs_key_regions, "us-east-1") && local.region != "us-east-1" ? 1 : 0
+  provider = aws.us_east_1
+
+  description             = "${var.name}: CloudWatch Logs in us-east-1 (CloudFront WAF logs)"
+  enable_key_rotation     = true
+  deletion_window_in_days = var.kms_deletion_window_days
+  policy                  = data.aws_iam_policy_document.logs_key["us-east-1"].json
+
+  tags = { Name = "${var.name}-logs-us-east-1", Purpose = "logs" }
+}
+
+resource "aws_kms_alias" "logs_us_east_1" {
+  count    = length(aws_kms_key.logs_us_east_1)
+  provider = aws.us_east_1
+
+  name          = "alias/${var.name}-logs"
+  target_key_id = aws_kms_key.logs_us_east_1[0].key_id
 }
 
 resource "aws_kms_alias" "this" {

@@ -34,10 +34,12 @@ resource "aws_security_group" "endpoints" {
 }
 
 # ALB
-# Clients reach the ALB on 80/443: from CloudFront's origin-facing prefix list only when the edge is on, else
-# from the internet (accepted exception: a public load balancer without CloudFront).
+# Clients reach the ALB on 80/443 from the internet (accepted exception: a public load balancer without
+# CloudFront). With CloudFront in front only its origin-facing prefix list may, on 443 alone: CloudFront connects
+# over HTTPS, and every rule referencing that list counts as its maximum entries (55) against the group's quota of
+# 60 rules, so AWS would refuse a second reference.
 resource "aws_vpc_security_group_ingress_rule" "alb" {
-  for_each = { http = 80, https = 443 }
+  for_each = var.restrict_alb_to_cloudfront ? { https = 443 } : { http = 80, https = 443 }
 
   security_group_id = aws_security_group.alb.id
   description       = var.restrict_alb_to_cloudfront ? "${upper(each.key)} from CloudFront only" : "${upper(each.key)} from clients"
@@ -115,6 +117,21 @@ resource "aws_vpc_security_group_egress_rule" "app_https" {
   ip_protocol       = "tcp"
   from_port         = 443
   to_port           = 443
+  cidr_ipv4         = "0.0.0.0/0"
+}
+
+# Exception (security baseline, security groups row), only for an OS whose package mirrors are plain HTTP
+# (Ubuntu's archive and its EC2 mirrors): port 80 out through the NAT. apt verifies every package's signature, so
+# integrity does not rest on TLS.
+#trivy:ignore:AVD-AWS-0104
+resource "aws_vpc_security_group_egress_rule" "app_http" {
+  count = var.http_egress ? 1 : 0
+
+  security_group_id = aws_security_group.app.id
+  description       = "HTTP out through the NAT gateway to the OS package mirrors (accepted exception: plain-HTTP mirrors)"
+  ip_protocol       = "tcp"
+  from_port         = 80
+  to_port           = 80
   cidr_ipv4         = "0.0.0.0/0"
 }
 

@@ -44,6 +44,12 @@ variable "ssh_authorized_cidrs" {
   }
 }
 
+variable "http_egress" {
+  description = "Let the instances reach the internet on port 80: for an OS whose package mirrors are plain HTTP (Ubuntu; apt checks package signatures)."
+  type        = bool
+  default     = false
+}
+
 variable "kms_deletion_window_days" {
   description = "Waiting period before a scheduled key deletion completes (7 to 30 days; use 30 in prod)."
   type        = number
@@ -79,6 +85,12 @@ variable "cloudfront_prefix_list_id" {
 
 variable "enable_dr_key" {
   description = "Create a key in the disaster-recovery region (provider aws.dr) for cross-region backup and snapshot copies."
+  type        = bool
+  default     = false
+}
+
+variable "enable_us_east_1_logs_key" {
+  description = "Create a CloudWatch Logs key in us-east-1 (provider aws.us_east_1) for what must live there, such as the CLOUDFRONT-scope WAF log group; no extra key when the stack's region is us-east-1."
   type        = bool
   default     = false
 }

@@ -5,8 +5,9 @@ terraform {
     aws = {
       source  = "registry.terraform.io/hashicorp/aws"
       version = "~> 5.100"
-      # aws.dr: the disaster-recovery region (key for cross-region backup copies). Always passed.
-      configuration_aliases = [aws.dr]
+      # aws.dr: the disaster-recovery region (key for cross-region backup copies); aws.us_east_1: what must live in
+      # us-east-1 (the CloudFront WAF logs key). Always passed.
+      configuration_aliases = [aws.dr, aws.us_east_1]
     }
   }
 }
