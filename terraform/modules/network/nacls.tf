@@ -23,6 +23,11 @@ locals {
       "private-out-database"  = { tier = "private", egress = true, number = 120, from = var.database_port, to = var.database_port, cidr = var.vpc_cidr }
       "private-out-ephemeral" = { tier = "private", egress = true, number = 130, from = 1024, to = 65535, cidr = "0.0.0.0/0" }
     },
+    # Plain-HTTP package mirrors (Ubuntu), through the NAT; the NAT receives it under public-in-http.
+    var.http_egress ? {
+      "public-out-http"  = { tier = "public", egress = true, number = 100, from = 80, to = 80, cidr = "0.0.0.0/0" }
+      "private-out-http" = { tier = "private", egress = true, number = 100, from = 80, to = 80, cidr = "0.0.0.0/0" }
+    } : {},
     # SSH only from the authorized CIDRs (none by default).
     { for i, cidr in var.ssh_authorized_cidrs : "private-in-ssh-${i}" => { tier = "private", egress = false, number = 200 + i, from = 22, to = 22, cidr = cidr } },
     # Database tier: only the private subnets, only the database port, and the replies to them. Nothing else.

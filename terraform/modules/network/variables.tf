@@ -105,6 +105,17 @@ variable "ssh_authorized_cidrs" {
   description = "CIDRs allowed to reach port 22 of the private tier (NACL side of the SSH rule); empty means none."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = length(var.ssh_authorized_cidrs) <= 16
+    error_message = "ssh_authorized_cidrs may hold at most 16 CIDRs: each takes an inbound rule of the private network ACL, which AWS limits to 20 rules per direction and which uses 4 already; got ${length(var.ssh_authorized_cidrs)}."
+  }
+}
+
+variable "http_egress" {
+  description = "Let the private tier reach the internet on port 80 through the NAT (NACL side): for an OS whose package mirrors are plain HTTP (Ubuntu; packages are signature-checked)."
+  type        = bool
+  default     = false
 }
 
 variable "flow_log_kms_key_arn" {
