@@ -27,9 +27,37 @@ locals {
   monitoring_enabled           = var.monitoring_interval > 0
 
   identifier = "${var.name}-db"
+
+  # RDS creates /aws/rds/instance/<id>/<log> itself on first export, unencrypted and kept forever: create them
+  # first, with our key and retention, for the instance and its replica.
+  log_groups = merge([
+    for id in concat([local.identifier], var.enable_read_replica ? ["${local.identifier}-replica"] : []) : {
+      for log in local.log_exports[var.engine] : "${id}/${log}" => "/aws/rds/instance/${id}/${log}"
+    }
+  ]...)
+}
+
+resource "aws_cloudwatch_log_group" "exports" {
+  for_each = local.log_groups
+
+  name              = each.value
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+}
+
+# When the instance is created: names its final snapshot, so a later instance of the same name (a second
+# destroy of prod) does not collide with the first one's snapshot.
+resource "terraform_data" "created" {
+  input = { identifier = local.identifier, at = timestamp() }
+
+  lifecycle {
+    ignore_changes = [input]
+  }
 }
 
 data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
 
 resource "aws_db_subnet_group" "this" {
   name        = "${var.name}-db"
@@ -67,6 +95,11 @@ resource "aws_iam_role" "monitoring" {
       Effect    = "Allow"
       Principal = { Service = "monitoring.rds.amazonaws.com" }
       Action    = "sts:AssumeRole"
+      # Only for this account's database instances (confused deputy).
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = data.aws_caller_identity.current.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${data.aws_partition.current.partition}:rds:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:db:*" }
+      }
     }]
   })
 }
@@ -120,10 +153,11 @@ resource "aws_db_instance" "this" {
 
   deletion_protection       = var.deletion_protection
   skip_final_snapshot       = !var.deletion_protection
-  final_snapshot_identifier = var.deletion_protection ? "${local.identifier}-final" : null
+  final_snapshot_identifier = var.deletion_protection ? "${local.identifier}-final-${formatdate("YYYYMMDDhhmmss", terraform_data.created.output.at)}" : null
 
-  # The role's permissions must exist before RDS starts publishing metrics with it.
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  # The role's permissions must exist before RDS starts publishing metrics with it; the log groups before RDS
+  # creates its own.
+  depends_on = [aws_iam_role_policy_attachment.monitoring, aws_cloudwatch_log_group.exports]
 }
 
 resource "aws_db_instance" "replica" {
@@ -160,5 +194,5 @@ resource "aws_db_instance" "replica" {
   deletion_protection = var.deletion_protection
   skip_final_snapshot = true
 
-  depends_on = [aws_iam_role_policy_attachment.monitoring]
+  depends_on = [aws_iam_role_policy_attachment.monitoring, aws_cloudwatch_log_group.exports]
 }

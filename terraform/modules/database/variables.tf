@@ -221,3 +221,24 @@ variable "enforce_tls" {
   type        = bool
   default     = true
 }
+
+variable "log_kms_key_arn" {
+  description = "Customer-managed KMS key (CloudWatch Logs key) encrypting the log groups of the exported database logs."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID); got \"${var.log_kms_key_arn}\"."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Days CloudWatch Logs keeps the exported database logs."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653); got ${var.log_retention_days}."
+  }
+}

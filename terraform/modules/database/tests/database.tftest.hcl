@@ -7,6 +7,16 @@ mock_provider "aws" {
       partition = "aws"
     }
   }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "123456789012"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-1"
+    }
+  }
 }
 
 variables {
@@ -14,6 +24,7 @@ variables {
   subnet_ids        = ["subnet-0a1b2c3d", "subnet-0e1f2a3b"]
   security_group_id = "sg-0123abcd"
   kms_key_arn       = "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"
+  log_kms_key_arn   = "arn:aws:kms:us-east-1:123456789012:key/66666666-7777-8888-9999-000000000000"
 }
 
 run "defaults_postgres" {
@@ -148,8 +159,20 @@ run "mysql_prod_like" {
     error_message = "multi_az, deletion protection and retention must follow the inputs"
   }
   assert {
-    condition     = aws_db_instance.this.skip_final_snapshot == false && aws_db_instance.this.final_snapshot_identifier == "ec2stack-test-db-final"
+    condition     = aws_db_instance.this.skip_final_snapshot == false
     error_message = "with deletion protection a final snapshot must be taken"
+  }
+  # The exported logs go to log groups we create first, with our key and retention (RDS would create its own).
+  assert {
+    condition = toset(keys(aws_cloudwatch_log_group.exports)) == toset([
+      "ec2stack-test-db/error", "ec2stack-test-db/general", "ec2stack-test-db/slowquery",
+      "ec2stack-test-db-replica/error", "ec2stack-test-db-replica/general", "ec2stack-test-db-replica/slowquery",
+    ]) && aws_cloudwatch_log_group.exports["ec2stack-test-db/error"].name == "/aws/rds/instance/ec2stack-test-db/error"
+    error_message = "every exported log of the instance and the replica needs its /aws/rds/instance/<id>/<log> group"
+  }
+  assert {
+    condition     = alltrue([for g in aws_cloudwatch_log_group.exports : g.kms_key_id == var.log_kms_key_arn && g.retention_in_days == 365])
+    error_message = "the database log groups must use the logs key and the retention"
   }
   assert {
     condition     = aws_db_instance.this.monitoring_interval == 0 && length(aws_iam_role.monitoring) == 0
@@ -170,6 +193,31 @@ run "mysql_prod_like" {
   assert {
     condition     = aws_db_instance.replica[0].performance_insights_enabled && aws_db_instance.replica[0].monitoring_interval == 0
     error_message = "replica must follow the primary's PI/monitoring settings"
+  }
+}
+
+# The final snapshot's name carries the instance's creation time: a second prod destroy (of a later instance of the
+# same name) must not collide with the first one's snapshot. Applied with the mock provider to read the name.
+run "final_snapshot_name_is_unique" {
+  command = apply
+
+  variables {
+    deletion_protection = true
+    monitoring_interval = 0 # the mock role's ARN would not pass the provider's ARN check
+  }
+
+  assert {
+    condition     = can(regex("^ec2stack-test-db-final-[0-9]{14}$", aws_db_instance.this.final_snapshot_identifier))
+    error_message = "the final snapshot must be named <identifier>-final-<creation time>, not a fixed name"
+  }
+}
+
+run "monitoring_role_trusts_this_account_only" {
+  command = plan
+
+  assert {
+    condition     = jsondecode(aws_iam_role.monitoring[0].assume_role_policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:rds:eu-west-1:123456789012:db:*" && jsondecode(aws_iam_role.monitoring[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "the Enhanced Monitoring role must trust RDS on behalf of this account's instances only"
   }
 }
 
