@@ -7,8 +7,8 @@ metadata := {
 	"id": "EC2S-533",
 	"name": "backup-selection-tags",
 	"severity": "MEDIUM",
-	"summary": "Every AWS Backup plan has a selection, and a tag-based selection matches the tags the database instances really carry (tags_all, with provider default tags); otherwise nothing is backed up, silently.",
-	"resolution": "Make the aws_backup_selection's selection_tag / condition keys and values match the RDS instances' tags (or the tags the instances get).",
+	"summary": "Every AWS Backup plan has a selection, limited to what backups are for (database instances, not every tagged instance, volume and bucket), and a tag-based selection matches the tags the database instances really carry (tags_all, with provider default tags); otherwise nothing is backed up, silently.",
+	"resolution": "Give the aws_backup_selection resources = [\"arn:aws:rds:*:*:db:*\"] (not \"*\"), and make its selection_tag / condition keys and values match the RDS instances' tags (or the tags the instances get).",
 	"references": ["security baseline: backup selection tags match what is tagged"],
 }
 
@@ -45,7 +45,7 @@ databases contains r if {
 	not lib.set(r, "replicate_source_db")
 }
 
-# A selection by tags: resources = ["*"] (or none), the tags narrowing it down.
+# A selection by tags: resources = ["*"], none, or ARN patterns of database instances, the tags narrowing it down.
 by_tags(s) if {
 	not lib.is_unknown(s, "resources")
 	res := object.get(s.values, "resources", [])
@@ -57,6 +57,28 @@ by_tags(s) if {
 _all_or_none(res) if "*" in res
 
 _all_or_none(res) if count(res) == 0
+
+_all_or_none(res) if {
+	count(res) > 0
+	every r in res {
+		_database_pattern(r)
+	}
+}
+
+_database_pattern(r) if regex.match(`^arn:aws[a-z-]*:rds:[^:]*:[^:]*:db:\*$`, r)
+
+# "*" (or no resources) selects every resource type carrying the tags: the instances, their volumes, the log
+# buckets, all backed up and paid for.
+deny contains lib.finding(s, "*", "Backup selection takes every resource type carrying its tags (instances, volumes, buckets): select the database instances only (resources = [\"arn:aws:rds:*:*:db:*\"])") if {
+	some s in lib.resources("aws_backup_selection")
+	not lib.is_unknown(s, "resources")
+	res := object.get(s.values, "resources", [])
+	_every_type(res)
+}
+
+_every_type(res) if "*" in res
+
+_every_type(res) if count(res) == 0
 
 tag_of(key) := substring(key, count("aws:ResourceTag/"), -1) if startswith(key, "aws:ResourceTag/")
 

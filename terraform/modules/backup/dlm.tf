@@ -11,6 +11,11 @@ resource "aws_iam_role" "dlm" {
       Effect    = "Allow"
       Principal = { Service = "dlm.amazonaws.com" }
       Action    = "sts:AssumeRole"
+      # Only for this account's lifecycle policies (confused deputy).
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+        ArnLike      = { "aws:SourceArn" = "arn:${local.partition}:dlm:${data.aws_region.current.name}:${local.account_id}:policy/*" }
+      }
     }]
   })
 }

@@ -2,6 +2,7 @@
 # vault every recovery point is copied to; and a DLM policy for daily EBS snapshots of the application volumes.
 
 data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
 
 data "aws_region" "dr" {
@@ -9,7 +10,15 @@ data "aws_region" "dr" {
 }
 
 locals {
-  partition = data.aws_partition.current.partition
+  partition  = data.aws_partition.current.partition
+  account_id = data.aws_caller_identity.current.account_id
+
+  # What AWS Backup may select, as ARN patterns; the tags then pick this environment's resources among them.
+  # Instances and their volumes are not in it: they are rebuilt from the launch template, and DLM snapshots the
+  # volumes (dlm.tf).
+  selection_resource_patterns = {
+    rds = "arn:${local.partition}:rds:*:*:db:*"
+  }
 
   rules = {
     daily   = { schedule = var.schedules.daily, delete_after = var.retention_days }
@@ -83,6 +92,8 @@ resource "aws_iam_role" "backup" {
       Effect    = "Allow"
       Principal = { Service = "backup.amazonaws.com" }
       Action    = "sts:AssumeRole"
+      # Only on behalf of this account (confused deputy).
+      Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
     }]
   })
 }
@@ -94,14 +105,42 @@ resource "aws_iam_role_policy_attachment" "backup" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/${each.key}"
 }
 
-# Every resource carrying all selection_tags (AND).
+# AWS Backup reads CMK-encrypted resources and writes copies with the DR key through this role.
+resource "aws_iam_role_policy" "backup_kms" {
+  name = "kms"
+  role = aws_iam_role.backup.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "UseKeys"
+        Effect   = "Allow"
+        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+        Resource = local.backup_kms_key_arns
+      },
+      {
+        Sid       = "GrantsForAwsResources"
+        Effect    = "Allow"
+        Action    = ["kms:CreateGrant"]
+        Resource  = local.backup_kms_key_arns
+        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+      },
+    ]
+  })
+}
+
+locals {
+  backup_kms_key_arns = concat([var.kms_key_arn], var.enable_cross_region_copy ? [var.dr_kms_key_arn] : [])
+}
+
+# The resources of selection_resource_types carrying all selection_tags (AND).
 resource "aws_backup_selection" "this" {
   count = var.enable_selection ? 1 : 0
 
   name         = "${var.name}-by-tag"
   plan_id      = aws_backup_plan.this.id
   iam_role_arn = aws_iam_role.backup.arn
-  resources    = ["*"]
+  resources    = [for t in var.selection_resource_types : local.selection_resource_patterns[t]]
 
   condition {
     dynamic "string_equals" {
@@ -114,5 +153,5 @@ resource "aws_backup_selection" "this" {
     }
   }
 
-  depends_on = [aws_iam_role_policy_attachment.backup]
+  depends_on = [aws_iam_role_policy_attachment.backup, aws_iam_role_policy.backup_kms]
 }

@@ -78,6 +78,17 @@ variable "selection_tags" {
   }
 }
 
+variable "selection_resource_types" {
+  description = "Kinds of resource the plan may select (with selection_tags): \"rds\" (DB instances). Instances and volumes are left out: DLM snapshots the volumes."
+  type        = list(string)
+  default     = ["rds"]
+
+  validation {
+    condition     = length(var.selection_resource_types) >= 1 && alltrue([for t in var.selection_resource_types : contains(["rds"], t)])
+    error_message = "selection_resource_types must list at least one of [\"rds\"]; got [${join(", ", var.selection_resource_types)}]."
+  }
+}
+
 variable "enable_cross_region_copy" {
   description = "Create a vault in the aws.dr region and copy every recovery point (and DLM EBS snapshot) there, encrypted with dr_kms_key_arn."
   type        = bool

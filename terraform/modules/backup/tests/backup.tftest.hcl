@@ -10,6 +10,9 @@ mock_provider "aws" {
   mock_data "aws_region" {
     defaults = { name = "us-east-1" }
   }
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "123456789012" }
+  }
   mock_resource "aws_backup_vault" {
     defaults = { arn = "arn:aws:backup:us-east-1:123456789012:backup-vault:ec2stack-test-vault" }
   }
@@ -69,8 +72,24 @@ run "primary_only" {
   }
 
   assert {
-    condition     = length(aws_backup_selection.this) == 1 && aws_backup_selection.this[0].iam_role_arn == aws_iam_role.backup.arn && aws_backup_selection.this[0].resources == toset(["*"])
+    condition     = length(aws_backup_selection.this) == 1 && aws_backup_selection.this[0].iam_role_arn == aws_iam_role.backup.arn
     error_message = "The tag selection must exist by default, with the backup role."
+  }
+
+  # Only database instances: "*" would also back up every tagged instance, volume and bucket.
+  assert {
+    condition     = aws_backup_selection.this[0].resources == toset(["arn:aws:rds:*:*:db:*"])
+    error_message = "The selection must be limited to RDS DB instances (carrying the tags)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.backup.assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "The backup role must trust AWS Backup on behalf of this account only (aws:SourceAccount)."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role_policy.backup_kms.policy).Statement[0].Resource == [var.kms_key_arn]
+    error_message = "The backup role must be able to use the vault's key."
   }
 
   assert {
@@ -101,6 +120,11 @@ run "primary_only" {
   assert {
     condition     = jsondecode(aws_iam_role.dlm[0].assume_role_policy).Statement[0].Principal.Service == "dlm.amazonaws.com" && endswith(aws_iam_role_policy_attachment.dlm[0].policy_arn, "service-role/AWSDataLifecycleManagerServiceRole")
     error_message = "The DLM role must trust dlm.amazonaws.com with AWSDataLifecycleManagerServiceRole."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.dlm[0].assume_role_policy).Statement[0].Condition.ArnLike["aws:SourceArn"] == "arn:aws:dlm:us-east-1:123456789012:policy/*" && jsondecode(aws_iam_role.dlm[0].assume_role_policy).Statement[0].Condition.StringEquals["aws:SourceAccount"] == "123456789012"
+    error_message = "The DLM role must trust only this account's lifecycle policies (aws:SourceAccount, aws:SourceArn)."
   }
 
   assert {
@@ -245,6 +269,14 @@ run "rejects_empty_ebs_target_tags" {
     ebs_target_tags = {}
   }
   expect_failures = [var.ebs_target_tags]
+}
+
+run "rejects_unknown_resource_type" {
+  command = plan
+  variables {
+    selection_resource_types = ["ec2"]
+  }
+  expect_failures = [var.selection_resource_types]
 }
 
 run "rejects_empty_selection_tags" {
