@@ -10,6 +10,21 @@ locals {
 
   account_id = data.aws_caller_identity.current.account_id
   partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.name
+
+  # Elastic Load Balancing's own account in each region opened before August 2022 (AWS's ALB access-log
+  # documentation): those regions deliver as that account. Regions opened since then (me-central-1, ap-south-2,
+  # ...) only know the log-delivery service principal, and have no such account.
+  legacy_elb_accounts = {
+    "us-east-1"      = "127311923021", "us-east-2" = "033677994240", "us-west-1" = "027434742980", "us-west-2" = "797873946194",
+    "af-south-1"     = "098369216593", "ap-east-1" = "754344448648", "ap-south-1" = "718504428378", "ap-northeast-1" = "582318560864",
+    "ap-northeast-2" = "600734575887", "ap-northeast-3" = "383597477331", "ap-southeast-1" = "114774131450",
+    "ap-southeast-2" = "783225319266", "ap-southeast-3" = "589379963580", "ca-central-1" = "985666609251",
+    "eu-central-1"   = "054676820928", "eu-west-1" = "156460612806", "eu-west-2" = "652711504416", "eu-west-3" = "009996457667",
+    "eu-south-1"     = "635631232127", "eu-north-1" = "897822967062", "me-south-1" = "076674570225", "sa-east-1" = "507241528517",
+    "us-gov-west-1"  = "048591011584", "us-gov-east-1" = "190560391635", "cn-north-1" = "638102146993", "cn-northwest-1" = "037604701340",
+  }
+  legacy_elb_account = lookup(local.legacy_elb_accounts, local.region, "")
 
   bucket_names = { for kind, _ in local.kinds : kind => "${var.name}-${kind}-logs-${local.account_id}" }
   bucket_arns  = { for kind, bucket in local.bucket_names : kind => "arn:${local.partition}:s3:::${bucket}" }
@@ -27,29 +42,29 @@ locals {
     }
   }
 
-  # ALB access logs land under [prefix/]AWSLogs/<account>/. Regions opened since August 2022 only know the
-  # log-delivery service principal; older regions deliver as the regional ELB account, so both are allowed.
+  # ALB access logs land under [prefix/]AWSLogs/<account>/. The log-delivery service principal everywhere, and in
+  # older regions also the regional ELB account, which delivers there.
   alb_delivery_resources = var.enable_alb_logs ? [
     "${local.bucket_arns["alb"]}/AWSLogs/${local.account_id}/*",
     "${local.bucket_arns["alb"]}/*/AWSLogs/${local.account_id}/*",
   ] : []
 
-  alb_delivery_statements = var.enable_alb_logs ? [
+  alb_delivery_statements = var.enable_alb_logs ? concat([
     {
       Sid       = "AllowAlbLogDelivery"
       Effect    = "Allow"
       Principal = { Service = "logdelivery.elasticloadbalancing.amazonaws.com" }
       Action    = "s3:PutObject"
       Resource  = local.alb_delivery_resources
-    },
+    }], local.legacy_elb_account == "" ? [] : [
     {
       Sid       = "AllowAlbLogDeliveryLegacyRegions"
       Effect    = "Allow"
-      Principal = { AWS = data.aws_elb_service_account.this[0].arn }
+      Principal = { AWS = "arn:${local.partition}:iam::${local.legacy_elb_account}:root" }
       Action    = "s3:PutObject"
       Resource  = local.alb_delivery_resources
     },
-  ] : []
+  ]) : []
 
   policy_statements = {
     for kind, _ in local.kinds : kind => concat(
@@ -63,9 +78,7 @@ data "aws_caller_identity" "current" {}
 
 data "aws_partition" "current" {}
 
-data "aws_elb_service_account" "this" {
-  count = var.enable_alb_logs ? 1 : 0
-}
+data "aws_region" "current" {}
 
 # Exceptions (security baseline, S3 row), for the two ignores below:
 # - AWS-0132 / CKV_AWS_145 (SSE-KMS with our CMK): ALB access logs can only be delivered to SSE-S3 buckets.
