@@ -16,8 +16,6 @@ locals {
   origin_request_policy_all_viewer_except_host     = "b689b0a8-53d0-40ab-baf2-68738e2966ac" # Managed-AllViewerExceptHostHeader
   response_headers_policy_managed_security_headers = "67f7725c-6f97-4210-82d7-5512b31e9d03" # Managed-SecurityHeadersPolicy
 
-  logs_kms_key_arn_us_east_1 = var.logs_kms_key_arn_us_east_1 != "" ? var.logs_kms_key_arn_us_east_1 : var.logs_kms_key_arn
-
   # Rules of both web ACLs. Priority order: cheap rate limit first, then reputation, then the content inspection groups.
   waf_managed_rule_groups = {
     AWSManagedRulesAmazonIpReputationList = 20
@@ -115,27 +113,35 @@ resource "aws_acm_certificate" "cloudfront" {
   }
 }
 
-# ACM gives both certificates the same validation CNAME on AWS (same account and name), hence allow_overwrite.
+# One validation record per certificate name, keyed by the names we ask for (known at plan; the validation options
+# are not, once a certificate has several names). ACM gives both certificates the same validation CNAME for a name
+# (same account), hence allow_overwrite.
 resource "aws_route53_record" "alb_validation" {
-  for_each = { for o in flatten(aws_acm_certificate.alb[*].domain_validation_options) : o.domain_name => o }
+  for_each = toset(local.enable_dns ? local.alb_certificate_names : [])
 
   zone_id         = local.zone_id
-  name            = each.value.resource_record_name
-  type            = each.value.resource_record_type
-  records         = [each.value.resource_record_value]
+  name            = local.alb_validation[each.key].resource_record_name
+  type            = local.alb_validation[each.key].resource_record_type
+  records         = [local.alb_validation[each.key].resource_record_value]
   ttl             = 60
   allow_overwrite = true
 }
 
 resource "aws_route53_record" "cloudfront_validation" {
-  for_each = { for o in flatten(aws_acm_certificate.cloudfront[*].domain_validation_options) : o.domain_name => o }
+  for_each = toset(local.enable_dns && local.enable_cloudfront ? [var.domain_name] : [])
 
   zone_id         = local.zone_id
-  name            = each.value.resource_record_name
-  type            = each.value.resource_record_type
-  records         = [each.value.resource_record_value]
+  name            = local.cloudfront_validation[each.key].resource_record_name
+  type            = local.cloudfront_validation[each.key].resource_record_type
+  records         = [local.cloudfront_validation[each.key].resource_record_value]
   ttl             = 60
   allow_overwrite = true
+}
+
+locals {
+  alb_certificate_names = compact([var.domain_name, local.origin_domain_name])
+  alb_validation        = { for o in flatten(aws_acm_certificate.alb[*].domain_validation_options) : o.domain_name => o }
+  cloudfront_validation = { for o in flatten(aws_acm_certificate.cloudfront[*].domain_validation_options) : o.domain_name => o }
 }
 
 resource "aws_acm_certificate_validation" "alb" {
@@ -424,7 +430,7 @@ resource "aws_cloudwatch_log_group" "waf_cloudfront" {
 
   name              = "aws-waf-logs-${var.name}-cloudfront"
   retention_in_days = var.waf_log_retention_days
-  kms_key_id        = local.logs_kms_key_arn_us_east_1
+  kms_key_id        = var.logs_kms_key_arn_us_east_1 != "" ? var.logs_kms_key_arn_us_east_1 : var.logs_kms_key_arn
 }
 
 resource "aws_cloudwatch_log_group" "waf_regional" {

@@ -18,6 +18,9 @@ locals {
   # The emulator switch becomes plain settings of the modules here and nowhere else: every argument below that
   # reads local.on_aws is something moto 5.2.1 cannot run or read back (docs/emulator.md says what and why).
   on_aws = !var.emulator_mode
+
+  # Ubuntu's package mirrors are plain HTTP: the instances need port 80 out to install updates.
+  http_egress = var.operating_system == "ubuntu-22.04"
 }
 
 module "network" {
@@ -33,6 +36,7 @@ module "network" {
   app_port                    = var.app_port
   database_port               = local.database_port
   ssh_authorized_cidrs        = var.ssh_authorized_cidrs
+  http_egress                 = local.http_egress
   flow_log_kms_key_arn        = module.security.logs_kms_key_arn
   flow_log_retention_days     = var.log_retention_days
 }
@@ -40,8 +44,9 @@ module "network" {
 module "security" {
   source = "../security"
   providers = {
-    aws    = aws
-    aws.dr = aws.dr
+    aws           = aws
+    aws.dr        = aws.dr
+    aws.us_east_1 = aws.us_east_1
   }
 
   name                       = local.name
@@ -49,12 +54,14 @@ module "security" {
   app_port                   = var.app_port
   database_port              = local.database_port
   ssh_authorized_cidrs       = var.ssh_authorized_cidrs
+  http_egress                = local.http_egress
   kms_deletion_window_days   = var.kms_deletion_window_days
   log_group_prefix           = "/${local.name}"
   ssm_parameter_prefix       = "/${local.name}"
   restrict_alb_to_cloudfront = var.enable_cloudfront
   cloudfront_prefix_list_id  = module.edge.cloudfront_prefix_list_id
   enable_dr_key              = var.enable_backup && var.enable_cross_region_backup
+  enable_us_east_1_logs_key  = var.enable_cloudfront && var.enable_waf
 }
 
 module "logs" {
@@ -63,6 +70,9 @@ module "logs" {
   name                   = local.name
   enable_alb_logs        = true
   enable_cloudfront_logs = var.enable_cloudfront
+  # Without deletion protection (dev, staging) destroy empties the versioned log buckets; with it (prod) it
+  # refuses while they hold logs.
+  force_destroy = !var.enable_deletion_protection
 }
 
 module "compute" {
@@ -113,6 +123,8 @@ module "database" {
   deletion_protection   = var.database.deletion_protection && local.on_aws
   backup_retention_days = var.database.backup_retention_days
   enable_read_replica   = var.database.enable_read_replica
+  log_kms_key_arn       = module.security.logs_kms_key_arn
+  log_retention_days    = var.log_retention_days
 
   enforce_tls                 = local.on_aws
   enable_performance_insights = local.on_aws
@@ -138,6 +150,8 @@ module "edge" {
   cloudfront_logs_bucket = module.logs.cloudfront_logs_bucket == null ? "" : module.logs.cloudfront_logs_bucket
   waf_log_retention_days = var.log_retention_days
   logs_kms_key_arn       = module.security.logs_kms_key_arn
+
+  logs_kms_key_arn_us_east_1 = module.security.logs_kms_key_arn_us_east_1
 
   create_security_headers_policy = local.on_aws
   wait_for_deployment            = local.on_aws
@@ -177,6 +191,8 @@ module "backup" {
   selection_tags           = { Project = var.project, Environment = var.environment }
   enable_cross_region_copy = var.enable_cross_region_backup
   dr_kms_key_arn           = module.security.dr_kms_key_arn
+  # As the log buckets: destroy deletes the recovery points without deletion protection, refuses with it.
+  vault_force_destroy = !var.enable_deletion_protection
   # DLM targets exactly the Name tag the Auto Scaling group puts on its volumes (unique to this environment).
   ebs_target_tags  = { Name = module.compute.volume_tags["Name"] }
   ebs_kms_key_arns = [module.security.ebs_kms_key_arn]

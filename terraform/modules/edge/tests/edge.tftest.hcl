@@ -33,6 +33,11 @@ override_resource {
       resource_record_name  = "_abc.app.example.com."
       resource_record_type  = "CNAME"
       resource_record_value = "_xyz.acm-validations.aws."
+      }, {
+      domain_name           = "origin.app.example.com"
+      resource_record_name  = "_def.origin.app.example.com."
+      resource_record_type  = "CNAME"
+      resource_record_value = "_uvw.acm-validations.aws."
     }]
   }
 }
@@ -209,7 +214,7 @@ run "everything_on" {
     error_message = "certificate transparency logging must be on"
   }
   assert {
-    condition     = length(aws_route53_record.alb_validation) == 1 && length(aws_route53_record.cloudfront_validation) == 1 && aws_route53_record.alb_validation["app.example.com"].allow_overwrite
+    condition     = toset(keys(aws_route53_record.alb_validation)) == toset(["app.example.com", "origin.app.example.com"]) && length(aws_route53_record.cloudfront_validation) == 1 && aws_route53_record.alb_validation["app.example.com"].allow_overwrite && aws_route53_record.alb_validation["origin.app.example.com"].name == "_def.origin.app.example.com."
     error_message = "each certificate needs its DNS validation record (allow_overwrite)"
   }
   assert {
