@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 
 	"github.com/ec2stack/ec2stack/internal/deploy"
 	"github.com/ec2stack/ec2stack/internal/emulator"
@@ -42,14 +43,77 @@ func (c *command) apply(ctx context.Context) error {
 	return c.report(ctx, s, nil)
 }
 
-// runApply applies exactly the saved plan file, whose summary is sum.
+// runApply applies exactly the saved plan file, whose summary is sum. On AWS a new hosted zone comes first, alone
+// (see deploy.ZoneToCreate): the rest waits for its delegation.
 func (c *command) runApply(ctx context.Context, s *session, sum terraform.PlanSummary) error {
+	if s.target == "aws" {
+		if err := c.delegation(ctx, s, net.DefaultResolver); err != nil {
+			return err
+		}
+	}
 	c.progressf("applying %s: %d changes ...", s.describe(), sum.Total())
 	if err := s.runner.Apply(ctx, c.progress(sum.Total())); err != nil {
 		return fmt.Errorf("apply %s: %w", s.env.Name, err)
 	}
 	deploy.ClearGate(s.runner.PlanFile())
 	return nil
+}
+
+// delegationError: the environment's hosted zone is not delegated, so ACM could not validate its certificates.
+type delegationError struct{ msg string }
+
+func (e *delegationError) Error() string { return e.msg }
+
+// delegation is the DNS step of a first bring-up. When the saved plan creates the hosted zone, it applies the
+// zone alone and stops, naming the name servers to delegate to; when the plan validates certificates in a zone of
+// the environment's own, it goes on only if the public DNS delegates to that zone (r answers). A zone given by
+// hosted_zone_id is the user's to delegate: not checked.
+func (c *command) delegation(ctx context.Context, s *session, r deploy.Resolver) error {
+	plan, err := s.runner.ShowPlan(ctx)
+	if err != nil {
+		return fmt.Errorf("apply %s: %w", s.env.Name, err)
+	}
+	if zone := deploy.ZoneToCreate(plan); zone != "" {
+		c.progressf("creating the hosted zone of %s first (%s): certificates validate only once it is delegated ...", s.describe(), zone)
+		if err := s.runner.ApplyTargets(ctx, []string{zone}, c.progress(1)); err != nil {
+			return fmt.Errorf("apply %s: %w", s.env.Name, err)
+		}
+		deploy.ClearGate(s.runner.PlanFile())
+		z, err := c.managedZone(ctx, s)
+		if err != nil {
+			return err
+		}
+		return &delegationError{msg: fmt.Sprintf("apply %s: created hosted zone %s (%s) and stopped there. %s",
+			s.env.Name, z.Name, z.ID, deploy.DelegationInstructions(z))}
+	}
+	if !deploy.ValidatesCertificates(plan) {
+		return nil
+	}
+	z, err := c.managedZone(ctx, s)
+	if errors.Is(err, errNoZone) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if err := deploy.CheckDelegation(ctx, r, z); err != nil {
+		return &delegationError{msg: fmt.Sprintf("apply %s: %v", s.env.Name, err)}
+	}
+	return nil
+}
+
+var errNoZone = errors.New("no hosted zone in the state")
+
+func (c *command) managedZone(ctx context.Context, s *session) (deploy.Zone, error) {
+	state, err := s.runner.State(ctx)
+	if err != nil {
+		return deploy.Zone{}, fmt.Errorf("state %s: %w", s.env.Name, err)
+	}
+	z, ok := deploy.ManagedZone(state)
+	if !ok {
+		return deploy.Zone{}, errNoZone
+	}
+	return z, nil
 }
 
 // report prints outputs and what exists now (resource counts per type).

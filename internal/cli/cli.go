@@ -22,6 +22,7 @@ const (
 	ExitUsage       = 2
 	ExitViolations  = 3 // the plan breaks check's rules (check, plan, up, apply)
 	ExitDifferences = 4 // verify found the live environment differing from the contract or the outputs
+	ExitDelegation  = 5 // up, apply on AWS: the environment's new hosted zone is not delegated yet (the message says how)
 )
 
 // Main runs ec2stack with the process's arguments and streams; Ctrl-C cancels
@@ -73,6 +74,10 @@ func fail(stderr io.Writer, err error) int {
 	var d *differencesError
 	if errors.As(err, &d) {
 		return ExitDifferences
+	}
+	var z *delegationError
+	if errors.As(err, &z) {
+		return ExitDelegation
 	}
 	return ExitFailure
 }
@@ -170,5 +175,5 @@ Flags (before or after ENV):
   -h, --help               show this help
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 the plan breaks check's rules (check, plan, up, apply),
-4 verify found differences.
+4 verify found differences, 5 up/apply on AWS: the new hosted zone must be delegated first (the message says how).
 `

@@ -204,6 +204,31 @@ func (r *Runner) Apply(ctx context.Context, progress func(Event)) error {
 	return nil
 }
 
+// ApplyTargets applies only the given resource addresses (and what they depend on), without a saved plan: for
+// a first step that must exist before the rest can be applied. The saved plan, now stale, is removed.
+func (r *Runner) ApplyTargets(ctx context.Context, targets []string, progress func(Event)) error {
+	vars, err := r.varOptions()
+	if err != nil {
+		return err
+	}
+	var opts []tfexec.ApplyOption
+	for _, v := range vars {
+		opts = append(opts, tfexec.Var(v))
+	}
+	for _, t := range targets {
+		opts = append(opts, tfexec.Target(t))
+	}
+	err = r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error {
+		return tf.ApplyJSON(ctx, w, opts...)
+	})
+	if err != nil {
+		return fmt.Errorf("terraform apply -target: %w", err)
+	}
+	_ = os.Remove(r.plan)
+	r.planJSON = nil
+	return nil
+}
+
 // Destroy destroys everything in the environment's state.
 func (r *Runner) Destroy(ctx context.Context, progress func(Event)) error {
 	vars, err := r.varOptions()

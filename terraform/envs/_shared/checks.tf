@@ -14,6 +14,11 @@ check "environment_inputs" {
   }
 
   assert {
+    condition     = local.contract.edge || var.hosted_zone_id == ""
+    error_message = "${local.environment} has no DNS (edge: false in the environment contract): hosted_zone_id (\"${var.hosted_zone_id}\") is ignored there; unset it."
+  }
+
+  assert {
     condition     = local.contract.access.ssh != "none" || length(var.ssh_authorized_cidrs) == 0
     error_message = "${local.environment} has no SSH at all (access.ssh: none in the environment contract; SSM Session Manager only): ssh_authorized_cidrs is ignored there; unset it."
   }

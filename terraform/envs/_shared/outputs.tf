@@ -288,3 +288,8 @@ output "fqdn" {
   description = "Public name of the application (null without a domain)."
   value       = module.stack.fqdn
 }
+
+output "name_servers" {
+  description = "Name servers of the hosted zone the stack created for domain_name: delegate to them (NS records in the parent zone, or at the registrar) before the certificates can validate; [] when the zone was given (hosted_zone_id) or there is no domain."
+  value       = module.stack.name_servers
+}

@@ -4,7 +4,7 @@ locals {
   environment = "prod"
 
   tags = {
-    Project     = "ec2stack"
+    Project     = var.project
     Environment = local.environment
     ManagedBy   = "terraform"
   }
@@ -18,6 +18,7 @@ module "stack" {
     aws.dr        = aws.dr
   }
 
+  project       = var.project
   environment   = local.environment
   tags          = local.tags
   emulator_mode = var.emulator_mode
@@ -52,6 +53,7 @@ module "stack" {
   }
 
   # Edge
+  hosted_zone_id    = var.hosted_zone_id
   domain_name       = coalesce(var.domain_name, "app.ec2stack.example") # placeholder: set TF_VAR_domain_name to a domain you own
   enable_cloudfront = true
   enable_waf        = true

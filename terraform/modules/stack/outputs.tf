@@ -282,3 +282,8 @@ output "fqdn" {
   description = "Public name of the application (null without a domain)."
   value       = module.edge.fqdn
 }
+
+output "name_servers" {
+  description = "Name servers of the hosted zone created for domain_name (to delegate to); [] when hosted_zone_id was given or there is no domain."
+  value       = module.edge.name_servers
+}
