@@ -16,7 +16,9 @@ import (
 
 type resolverFunc func(ctx context.Context, name string) ([]*net.NS, error)
 
-func (f resolverFunc) LookupNS(ctx context.Context, name string) ([]*net.NS, error) { return f(ctx, name) }
+func (f resolverFunc) LookupNS(ctx context.Context, name string) ([]*net.NS, error) {
+	return f(ctx, name)
+}
 
 // TestFirstBringUpDelegation drives the DNS step of a first bring-up on moto (the step runs on AWS only; moto
 // validates certificates at once and has no public DNS, so the resolver is the test's): a plan that creates the
