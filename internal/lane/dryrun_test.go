@@ -58,6 +58,7 @@ func TestDryRunOffline(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("TF_VAR_domain_name", "") // staging plans with its placeholder domain: fine for planning
+	t.Setenv("TF_VAR_hosted_zone_id", "")
 	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["203.0.113.0/24"]`)
 	envs := []string{"dev", "staging"}
 

@@ -26,25 +26,28 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
+	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	tfjson "github.com/hashicorp/terraform-json"
 
 	"github.com/ec2stack/ec2stack/internal/cli"
+	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/ec2stack/ec2stack/internal/price"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
-// Exit codes of the lane (the README's "Real-AWS lane" lists them).
+// Exit codes of the lane (the README's "Real-AWS lane" lists them); 0 to 5 mean what they mean for ec2stack.
 const (
 	ExitOK          = 0
 	ExitFailure     = 1 // a step failed: credentials, the state bucket, terraform, AWS
 	ExitUsage       = 2 // bad flags or knobs; an environment the lane does not run; not confirmed; the roots ignore the prefix
 	ExitViolations  = 3 // a plan breaks `ec2stack check`'s rules: nothing was applied
 	ExitDifferences = 4 // `ec2stack verify` found the live environment differing (it was destroyed)
-	ExitUnreachable = 5 // the application did not answer 2xx through the load balancer in time (it was destroyed)
-	ExitLeftovers   = 6 // destroy failed or something of the run is left: it may cost money, clean up
+	ExitDelegation  = 5 // as ec2stack's: apply stopped at a new hosted zone that is not delegated (it was destroyed)
+	ExitUnreachable = 6 // the application did not answer 2xx through the load balancer in time (it was destroyed)
+	ExitLeftovers   = 7 // destroy failed or something of the run is left: it may cost money, clean up
 )
 
 // Envs are the environments the lane runs. prod is not among them: its deletion protection (database, load
@@ -147,6 +150,7 @@ type lane struct {
 	table       *price.Table
 	envs        []env.Environment
 	regions     map[string][]string
+	envVars     map[string]map[string]string // per environment: TF_VAR_* its commands run with ("" unsets)
 	restore     []func()
 	res         *Result
 	out, errw   io.Writer
@@ -277,10 +281,23 @@ func (l *lane) setup(ctx context.Context) error {
 		}
 		l.envs = append(l.envs, e)
 	}
-	if !o.DryRun && !o.Cleanup && slices.Contains(o.Envs, "staging") {
-		if d := os.Getenv("TF_VAR_domain_name"); d == "" || strings.HasSuffix(d, ".example") {
-			return usagef("staging on AWS needs TF_VAR_domain_name, a name under a zone you control (got %q): the run creates its hosted zone, "+
-				"and its certificates validate only once you delegate it (README, \"Real-AWS lane\")", d)
+	ct, err := contract.LoadHome(home)
+	if err != nil {
+		return err
+	}
+	l.envVars = map[string]map[string]string{}
+	for _, e := range l.envs {
+		req, err := ct.Environment(e.Name)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !req.Edge: // no DNS: the roots warn about DNS inputs set for them
+			l.envVars[e.Name] = map[string]string{"TF_VAR_domain_name": "", "TF_VAR_hosted_zone_id": ""}
+		case !o.DryRun && !o.Cleanup && os.Getenv("TF_VAR_hosted_zone_id") == "":
+			return usagef("%s on AWS needs TF_VAR_hosted_zone_id, an existing public hosted zone that the public DNS already delegates to: "+
+				"the run's certificates validate in it at once, and the run's name is PREFIX.<zone> unless TF_VAR_domain_name names one in it "+
+				"(a zone the run created itself would have to be delegated by hand first; README, \"Real-AWS lane\")", e.Name)
 		}
 	}
 	l.bucket, l.stateRegion = o.StateBucket, o.StateRegion
@@ -338,6 +355,11 @@ func (l *lane) setup(ctx context.Context) error {
 		return fmt.Errorf("AWS credentials (standard chain: AWS_PROFILE, SSO, environment variables): %w", err)
 	}
 	l.res.Account = aws.ToString(id.Account)
+	if !o.DryRun {
+		if err := l.edgeNames(ctx); err != nil {
+			return err
+		}
+	}
 	if l.tool, err = terraform.FindTool(ctx); err != nil {
 		return err
 	}
@@ -360,6 +382,41 @@ func (l *lane) setup(ctx context.Context) error {
 	}
 	fmt.Fprintf(l.out, "Run %s: %s on %s; state in s3://%s/env:/%s/ENV/terraform.tfstate; working directory %s\n\n",
 		l.prefix, l.envNames(), where, l.bucket, l.prefix, l.work)
+	return nil
+}
+
+// edgeNames gives each environment with DNS the run's zone (TF_VAR_hosted_zone_id, a public zone the public DNS
+// delegates to) and a name in it: TF_VAR_domain_name if set, else <prefix>.<zone>, so that runs never share a
+// name.
+func (l *lane) edgeNames(ctx context.Context) error {
+	zone := os.Getenv("TF_VAR_hosted_zone_id")
+	if zone == "" {
+		return nil
+	}
+	out, err := route53.NewFromConfig(l.cfg).GetHostedZone(ctx, &route53.GetHostedZoneInput{Id: aws.String(zone)})
+	if err != nil {
+		return failf(ExitUsage, "TF_VAR_hosted_zone_id=%s: %v", zone, err)
+	}
+	if out.HostedZone.Config != nil && out.HostedZone.Config.PrivateZone {
+		return usagef("TF_VAR_hosted_zone_id=%s is a private zone: ACM validates certificates through a public one", zone)
+	}
+	name := strings.TrimSuffix(aws.ToString(out.HostedZone.Name), ".")
+	domain := os.Getenv("TF_VAR_domain_name")
+	if domain == "" {
+		domain = l.prefix + "." + name
+	}
+	switch {
+	case domain != name && !strings.HasSuffix(domain, "."+name):
+		return usagef("TF_VAR_domain_name=%s is not in the zone %s (TF_VAR_hosted_zone_id=%s)", domain, name, zone)
+	case len("origin."+domain) > 64:
+		return usagef("the run's name %s is too long for ACM (origin.%s must fit 64 characters): set a shorter TF_VAR_domain_name", domain, domain)
+	}
+	for _, e := range l.envs {
+		if l.envVars[e.Name] == nil {
+			l.envVars[e.Name] = map[string]string{"TF_VAR_domain_name": domain, "TF_VAR_hosted_zone_id": zone}
+			fmt.Fprintf(l.out, "%s answers at https://%s (zone %s, %s)\n", e.Name, domain, name, zone)
+		}
+	}
 	return nil
 }
 
@@ -494,9 +551,12 @@ func (l *lane) lifecycle(ctx context.Context, e env.Environment) EnvResult {
 	code := l.ec2stack(ctx, e, l.out, "apply", e.Name)
 	r.Applied = code == cli.ExitOK
 	var outputs map[string]any
-	if !r.Applied {
+	switch {
+	case code == cli.ExitDelegation:
+		r.fail(ExitDelegation, "apply stopped after creating a hosted zone that is not delegated: give the run a delegated zone (TF_VAR_hosted_zone_id)")
+	case !r.Applied:
 		r.fail(ExitFailure, "apply failed (exit %d)", code)
-	} else {
+	default:
 		var err error
 		if outputs, err = l.outputs(ctx, e); err != nil {
 			r.fail(ExitFailure, "outputs: %v", err)
@@ -694,6 +754,9 @@ func (l *lane) ec2stack(ctx context.Context, e env.Environment, stdout io.Writer
 	if err := l.onRunState(e); err != nil {
 		fmt.Fprintf(l.errw, "lane: %v\n", err)
 		return cli.ExitFailure
+	}
+	for k, v := range l.envVars[e.Name] {
+		l.setenv(k, v)
 	}
 	args = append(args, "--target", "aws", "--state-bucket", l.bucket)
 	if l.stateRegion != "" {

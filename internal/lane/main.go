@@ -26,9 +26,10 @@ Flags:
 `
 
 const exitCodes = `
-Exit codes: 0 everything held; 1 a step failed; 2 bad usage, not confirmed, or the roots ignore the prefix;
-3 a plan breaks ec2stack check's rules (nothing applied); 4 verify found differences; 5 the application did
-not answer through the load balancer; 6 destroy failed or something of the run is left (clean up: --cleanup).
+Exit codes (0 to 5 as for ec2stack): 0 everything held; 1 a step failed; 2 bad usage, not confirmed, or the
+roots ignore the prefix; 3 a plan breaks ec2stack check's rules (nothing applied); 4 verify found differences;
+5 apply stopped at a hosted zone that is not delegated; 6 the application did not answer through the load
+balancer; 7 destroy failed or something of the run is left (clean up: --cleanup).
 `
 
 // cmdline is a parsed command line: the run's options and whether to start a private moto.

@@ -72,7 +72,7 @@ func TestParseFlags(t *testing.T) {
 // TestMainUsage: bad command lines exit 2 with one line saying why; --help exits 0 and lists the exit codes.
 func TestMainUsage(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := Main([]string{"--help"}, nil, &out, &errOut); code != ExitOK || !strings.Contains(errOut.String(), "Exit codes: 0 everything held") {
+	if code := Main([]string{"--help"}, nil, &out, &errOut); code != ExitOK || !strings.Contains(errOut.String(), "Exit codes (0 to 5 as for ec2stack): 0 everything held") {
 		t.Errorf("--help: exit %d\n%s", code, errOut.String())
 	}
 	errOut.Reset()
@@ -87,6 +87,7 @@ func TestRunRefusesBeforeAnythingRuns(t *testing.T) {
 	t.Setenv("EC2STACK_STATE_BUCKET", "")
 	t.Setenv("TF_VAR_project", "mine")
 	t.Setenv("TF_VAR_domain_name", "")
+	t.Setenv("TF_VAR_hosted_zone_id", "")
 	home, _ := os.Getwd()
 	home += "/../.."
 	workDir := os.Getenv("EC2STACK_WORKDIR")
@@ -101,7 +102,7 @@ func TestRunRefusesBeforeAnythingRuns(t *testing.T) {
 		"bad prefix":               {Options{Prefix: "Ec2t"}, `prefix "Ec2t"`},
 		"endpoint without dry run": {Options{Endpoint: "http://127.0.0.1:1"}, "for dry runs only"},
 		"no state bucket":          {Options{Envs: []string{"dev"}}, "needs an S3 state bucket"},
-		"staging without a domain": {Options{Envs: []string{"dev", "staging"}, StateBucket: "b"}, "staging on AWS needs TF_VAR_domain_name"},
+		"staging without a zone":   {Options{Envs: []string{"dev", "staging"}, StateBucket: "b"}, "staging on AWS needs TF_VAR_hosted_zone_id"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			c.o.Home = home
