@@ -1,7 +1,11 @@
 # Thin wrappers around the go and terraform commands; each target prints what it runs.
 ENV ?= dev
+# test-aws: the environments to run ("dev staging"), YES=1 to skip the question, PREFIX to name (or clean up) a run.
+ENVS ?= dev
+YES ?=
+PREFIX ?=
 
-.PHONY: up test lint build tools
+.PHONY: up test test-aws test-aws-dry-run test-aws-clean lint build tools
 
 # Bring an environment up on the local moto emulator (started and left running; `ec2stack emulator stop`).
 up:
@@ -10,6 +14,27 @@ up:
 # Everything: the pinned scanners (built once), formatting, vet, unit tests, scans and the end-to-end tests on moto.
 test: tools lint
 	go test -count=1 -timeout 45m ./...
+
+# Real AWS, opt-in, costs money (README, "Real-AWS lane"): plans ENVS under a fresh run prefix and a state of their
+# own, prints the estimated cost and asks (YES=1: does not), brings each up, runs `ec2stack verify`, checks that the
+# application answers through the load balancer, destroys it and fails if anything of the run is left. Needs AWS
+# credentials and EC2STACK_STATE_BUCKET (staging also TF_VAR_hosted_zone_id). Runs bin/awslane, so that make's
+# "Error N" is the lane's exit code.
+test-aws:
+	go build -o bin/awslane ./cmd/awslane
+	bin/awslane --envs "$(ENVS)" $(if $(filter 1 yes true,$(YES)),--yes) $(if $(PREFIX),--prefix $(PREFIX))
+
+# The same lane, plan and estimate only, offline against a private moto (no AWS, nothing to pay); the default test
+# suite runs it too (TestDryRunOffline).
+test-aws-dry-run:
+	go build -o bin/awslane ./cmd/awslane
+	bin/awslane --offline --envs "$(ENVS)"
+
+# Destroy what run PREFIX left (an interrupted `make test-aws` prints it) and list its leftovers.
+test-aws-clean:
+	@test -n "$(PREFIX)" || { echo "usage: make test-aws-clean PREFIX=ec2t-xxxxxx [ENVS=\"dev staging\"] [YES=1]"; exit 2; }
+	go build -o bin/awslane ./cmd/awslane
+	bin/awslane --cleanup --prefix $(PREFIX) --envs "$(ENVS)" $(if $(filter 1 yes true,$(YES)),--yes)
 
 lint:
 	@test -z "$$(gofmt -l cmd internal test)" || { echo "gofmt would change:"; gofmt -l cmd internal test; exit 1; }
