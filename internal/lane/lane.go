@@ -25,7 +25,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	tfjson "github.com/hashicorp/terraform-json"
@@ -340,7 +339,8 @@ func (l *lane) setup(ctx context.Context) error {
 		if l.cfg, err = moto.AWSConfig(ctx, region); err != nil {
 			return err
 		}
-		if err := ensureAutoScalingRole(ctx, l.cfg); err != nil {
+		// what any AWS account that has used Auto Scaling holds, and the roots' plan requires
+		if err := moto.EnsureServiceLinkedRole(ctx, region); err != nil {
 			return err
 		}
 	} else {
@@ -416,21 +416,6 @@ func (l *lane) edgeNames(ctx context.Context) error {
 			l.envVars[e.Name] = map[string]string{"TF_VAR_domain_name": domain, "TF_VAR_hosted_zone_id": zone}
 			fmt.Fprintf(l.out, "%s answers at https://%s (zone %s, %s)\n", e.Name, domain, name, zone)
 		}
-	}
-	return nil
-}
-
-// ensureAutoScalingRole creates, in the emulator's account, the EC2 Auto Scaling service-linked role that the
-// stack's key policies name and that any AWS account which has used Auto Scaling has (README, "Using it on real
-// AWS"): the plan refuses an account without it.
-func ensureAutoScalingRole(ctx context.Context, cfg aws.Config) error {
-	c := iam.NewFromConfig(cfg)
-	_, err := c.GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String("AWSServiceRoleForAutoScaling")})
-	if err == nil || !notFound(err) {
-		return err
-	}
-	if _, err := c.CreateServiceLinkedRole(ctx, &iam.CreateServiceLinkedRoleInput{AWSServiceName: aws.String("autoscaling.amazonaws.com")}); err != nil {
-		return fmt.Errorf("creating the Auto Scaling service-linked role in the emulator: %w", err)
 	}
 	return nil
 }
