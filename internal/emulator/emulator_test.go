@@ -10,6 +10,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 )
 
 func requireMoto(t *testing.T) string {
@@ -258,5 +263,45 @@ func TestPreflight(t *testing.T) {
 				t.Errorf("warnings = %q, want %q", warnings, tc.warning)
 			}
 		})
+	}
+}
+
+// The account the emulator prepares holds the Auto Scaling service-linked role (as one that has used Auto
+// Scaling does), once however often it is prepared; and the shim answers the listing of a vault's recovery points
+// as AWS does for an empty vault (destroying a vault with force_destroy lists them).
+func TestPrepareAccountAndRecoveryPoints(t *testing.T) {
+	requireMoto(t)
+	ctx := context.Background()
+	s, err := Start(ctx, StartOptions{ShimDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	for i := 0; i < 2; i++ {
+		if err := s.PrepareAccount(ctx, "eu-west-1"); err != nil {
+			t.Fatalf("PrepareAccount #%d: %v", i+1, err)
+		}
+	}
+	cfg, err := s.AWSConfig(ctx, "eu-west-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	role, err := iam.NewFromConfig(cfg).GetRole(ctx, &iam.GetRoleInput{RoleName: aws.String(AutoScalingServiceLinkedRole)})
+	if err != nil || aws.ToString(role.Role.Path) != "/aws-service-role/autoscaling.amazonaws.com/" {
+		t.Fatalf("service-linked role: %+v, %v", role, err)
+	}
+
+	b := backup.NewFromConfig(cfg)
+	if _, err := b.CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String("v1")}); err != nil {
+		t.Fatal(err)
+	}
+	points, err := b.ListRecoveryPointsByBackupVault(ctx, &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v1")})
+	if err != nil || len(points.RecoveryPoints) != 0 {
+		t.Fatalf("recovery points of an empty vault: %+v, %v", points, err)
+	}
+	_, err = b.ListRecoveryPointsByBackupVault(ctx, &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("nope")})
+	var missing *backuptypes.ResourceNotFoundException
+	if !errors.As(err, &missing) {
+		t.Fatalf("recovery points of a missing vault: %v, want ResourceNotFoundException", err)
 	}
 }

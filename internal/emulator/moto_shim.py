@@ -97,6 +97,25 @@ def _fix_backup_list_tags_path():
     BackupResponse.list_tags = list_tags
 
 
+def _fix_backup_recovery_points_listing():
+    # ListRecoveryPointsByBackupVault (GET /backup-vaults/{name}/recovery-points/) is not routed: moto answers 404
+    # with an HTML page, so destroying a vault with force_destroy (which lists its recovery points first) fails.
+    # moto never runs a backup job, so a vault of it holds no recovery points: answer as AWS does for an empty
+    # vault, and ResourceNotFoundException for a vault that does not exist.
+    import json
+
+    from moto.backup import urls
+    from moto.backup.responses import BackupResponse
+
+    def list_recovery_points_by_backup_vault(self):
+        name = self.path.split("?")[0].rstrip("/").split("/")[-2]
+        self.backup_backend.describe_backup_vault(name)  # raises ResourceNotFoundException
+        return json.dumps({"RecoveryPoints": []})
+
+    BackupResponse.list_recovery_points_by_backup_vault = list_recovery_points_by_backup_vault
+    urls.url_paths["{0}/backup-vaults/(?P<name>[^/]+)/recovery-points/$"] = BackupResponse.dispatch
+
+
 def _fix_cloudfront_read_back():
     # Distributions: moto invents ForwardedValues (query string off, no cookies) for every cache behaviour, where AWS
     # returns none next to a cache policy (and refuses them together); it defaults CloudFrontDefaultCertificate to
@@ -130,6 +149,7 @@ FIXES = (
     _fix_scaling_policy_read_back,
     _fix_load_balancer_default_scheme,
     _fix_backup_list_tags_path,
+    _fix_backup_recovery_points_listing,
     _fix_cloudfront_read_back,
 )
 

@@ -1,16 +1,20 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/kms"
 
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/terraform"
@@ -20,13 +24,15 @@ import (
 // lifecycle brings an environment up on a private moto with the real CLI, verifies it with `ec2stack verify`
 // (the live environment against the environment contract and the root's outputs), re-plans expecting no
 // changes, runs drift (if given) against the live environment, destroys it and checks that nothing tagged with
-// it is left. It returns nothing; the outputs it checks are the ones up printed.
-func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out verify.Outputs), drift func(t *testing.T, moto *emulator.Server, work string, out verify.Outputs)) {
+// it is left, in the environment's region (TF_VAR_region, else us-east-1) and in us-east-1. live checks run on
+// the live environment right after up. It returns nothing; the outputs it checks are the ones up printed.
+func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out verify.Outputs), drift func(t *testing.T, moto *emulator.Server, work string, out verify.Outputs),
+	live ...func(t *testing.T, moto *emulator.Server, out verify.Outputs)) {
 	requireTerraform(t)
 	moto := startMoto(t)
-	cfg := awsConfig(t, moto)
 	work := t.TempDir()
 	ctx := context.Background()
+	envRegion := cmp.Or(os.Getenv("TF_VAR_region"), region)
 
 	up := decode(t, ec2stack(t, work, "up", envName, "--endpoint", moto.Endpoint, "--json"))
 	raw, ok := up["outputs"].(map[string]any)
@@ -41,6 +47,12 @@ func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out veri
 		t.Fatalf("decoding outputs of %s: %v", envName, err)
 	}
 	outputs(t, out)
+	if out.Region != envRegion {
+		t.Errorf("region output = %q, want %q", out.Region, envRegion)
+	}
+	for _, check := range live {
+		check(t, moto, out)
+	}
 
 	t.Run("verify", func(t *testing.T) {
 		stdout, stderr, code := runCLI(t, work, "verify", envName, "--endpoint", moto.Endpoint, "--json")
@@ -80,12 +92,18 @@ func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out veri
 	}
 
 	ec2stack(t, work, "destroy", envName, "--endpoint", moto.Endpoint)
-	left, err := verify.Leftovers(ctx, cfg, envName)
-	if err != nil {
-		t.Fatalf("listing leftovers of %s: %v", envName, err)
-	}
-	for _, l := range left {
-		t.Errorf("left after destroy of %s: %s", envName, l)
+	for _, r := range slices.Compact([]string{envRegion, region}) {
+		cfg, err := moto.AWSConfig(ctx, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		left, err := verify.Leftovers(ctx, cfg, envName)
+		if err != nil {
+			t.Fatalf("listing leftovers of %s in %s: %v", envName, r, err)
+		}
+		for _, l := range left {
+			t.Errorf("left after destroy of %s in %s: %s", envName, r, l)
+		}
 	}
 }
 
@@ -171,6 +189,33 @@ func TestStaging(t *testing.T) {
 	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["198.51.100.0/24","203.0.113.0/25"]`)
 	t.Setenv("TF_VAR_domain_name", "staging.example.com")
 	lifecycle(t, "staging", sshFrom("198.51.100.0/24", "203.0.113.0/25"), nil)
+}
+
+// TestStagingInEUWest1: staging in a region other than us-east-1. What CloudFront needs (its certificate, the
+// CLOUDFRONT web ACL, that ACL's log group and the group's key) must still be created in us-east-1: a log group
+// there cannot use a key of eu-west-1.
+func TestStagingInEUWest1(t *testing.T) {
+	t.Setenv("TF_VAR_region", "eu-west-1")
+	t.Setenv("TF_VAR_domain_name", "staging.example.com")
+	lifecycle(t, "staging", sshFrom(), nil, func(t *testing.T, moto *emulator.Server, out verify.Outputs) {
+		ctx := context.Background()
+		cfg := awsConfig(t, moto) // us-east-1
+		groups, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{
+			LogGroupNamePrefix: aws.String("aws-waf-logs-ec2stack-staging-cloudfront")})
+		if err != nil || len(groups.LogGroups) != 1 {
+			t.Fatalf("the CLOUDFRONT WAF log group must be in us-east-1: %v %v", groups, err)
+		}
+		key := aws.ToString(groups.LogGroups[0].KmsKeyId)
+		if !strings.HasPrefix(key, "arn:aws:kms:us-east-1:") {
+			t.Errorf("the CLOUDFRONT WAF log group in us-east-1 is encrypted with %q, want a key of us-east-1", key)
+		}
+		if _, err := kms.NewFromConfig(cfg).DescribeKey(ctx, &kms.DescribeKeyInput{KeyId: aws.String(key)}); err != nil {
+			t.Errorf("the WAF log group's key %s does not exist in us-east-1: %v", key, err)
+		}
+		if !strings.Contains(out.ALBARN, ":eu-west-1:") {
+			t.Errorf("the load balancer must be in eu-west-1: %s", out.ALBARN)
+		}
+	})
 }
 
 // TestProd: t3.large, 3 to 10 instances over 3 AZs with a NAT gateway each, and no SSH rule at all, even when

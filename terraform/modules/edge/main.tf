@@ -430,7 +430,7 @@ resource "aws_cloudwatch_log_group" "waf_cloudfront" {
 
   name              = "aws-waf-logs-${var.name}-cloudfront"
   retention_in_days = var.waf_log_retention_days
-  kms_key_id        = var.logs_kms_key_arn_us_east_1 != "" ? var.logs_kms_key_arn_us_east_1 : var.logs_kms_key_arn
+  kms_key_id        = var.logs_kms_key_arn_us_east_1
 }
 
 resource "aws_cloudwatch_log_group" "waf_regional" {

@@ -188,7 +188,7 @@ variable "logs_kms_key_arn" {
 }
 
 variable "logs_kms_key_arn_us_east_1" {
-  description = "Customer-managed KMS key in us-east-1 that encrypts the CLOUDFRONT WAF log group (KMS keys are regional); \"\" = logs_kms_key_arn, which must then be in us-east-1."
+  description = "Customer-managed KMS key in us-east-1 that encrypts the CLOUDFRONT WAF log group (KMS keys are regional, and that group lives in us-east-1 whatever the stack's region); required with CloudFront and WAF."
   type        = string
   default     = ""
 
@@ -198,7 +198,7 @@ variable "logs_kms_key_arn_us_east_1" {
   }
 
   validation {
-    condition     = !(var.enable_waf && var.enable_cloudfront) || var.logs_kms_key_arn_us_east_1 != "" || can(regex("^arn:aws[a-z-]*:kms:us-east-1:", var.logs_kms_key_arn))
-    error_message = "The CLOUDFRONT WAF log group lives in us-east-1 and needs a key there: set logs_kms_key_arn_us_east_1, since logs_kms_key_arn \"${var.logs_kms_key_arn}\" is not in us-east-1."
+    condition     = !(var.enable_waf && var.enable_cloudfront) || var.logs_kms_key_arn_us_east_1 != ""
+    error_message = "The CLOUDFRONT WAF log group lives in us-east-1 and needs a key there: set logs_kms_key_arn_us_east_1 (a KMS key ARN in us-east-1)."
   }
 }

@@ -160,9 +160,10 @@ resource "aws_kms_key" "this" {
   }
 }
 
-# The CLOUDFRONT WAF log group's key, in us-east-1 (when the stack's region is another one).
+# The CLOUDFRONT WAF log group's key, always created in us-east-1 (a key of its own even when the stack is there
+# too, so that what must live in us-east-1 never depends on the stack's region).
 resource "aws_kms_key" "logs_us_east_1" {
-  count    = contains(local.logs_key_regions, "us-east-1") && local.region != "us-east-1" ? 1 : 0
+  count    = var.enable_us_east_1_logs_key ? 1 : 0
   provider = aws.us_east_1
 
   description             = "${var.name}: CloudWatch Logs in us-east-1 (CloudFront WAF logs)"
@@ -177,7 +178,7 @@ resource "aws_kms_alias" "logs_us_east_1" {
   count    = length(aws_kms_key.logs_us_east_1)
   provider = aws.us_east_1
 
-  name          = "alias/${var.name}-logs"
+  name          = "alias/${var.name}-logs-us-east-1"
   target_key_id = aws_kms_key.logs_us_east_1[0].key_id
 }
 

@@ -59,6 +59,6 @@ output "dr_kms_key_arn" {
 }
 
 output "logs_kms_key_arn_us_east_1" {
-  description = "CloudWatch Logs key in us-east-1: the primary logs key when the stack is in us-east-1, the extra key otherwise; \"\" when not asked for."
-  value       = !var.enable_us_east_1_logs_key ? "" : (local.region == "us-east-1" ? aws_kms_key.this["logs"].arn : aws_kms_key.logs_us_east_1[0].arn)
+  description = "CloudWatch Logs key in us-east-1 (for the CloudFront WAF logs); \"\" when not asked for."
+  value       = var.enable_us_east_1_logs_key ? aws_kms_key.logs_us_east_1[0].arn : ""
 }

@@ -90,7 +90,7 @@ variable "enable_dr_key" {
 }
 
 variable "enable_us_east_1_logs_key" {
-  description = "Create a CloudWatch Logs key in us-east-1 (provider aws.us_east_1) for what must live there, such as the CLOUDFRONT-scope WAF log group; no extra key when the stack's region is us-east-1."
+  description = "Create a CloudWatch Logs key in us-east-1 (provider aws.us_east_1) for what must live there whatever the stack's region: the CLOUDFRONT-scope WAF log group."
   type        = bool
   default     = false
 }

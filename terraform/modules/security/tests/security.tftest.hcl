@@ -114,8 +114,8 @@ run "us_east_1_logs_key_in_us_east_1" {
   }
 
   assert {
-    condition     = length(aws_kms_key.logs_us_east_1) == 0 && keys(data.aws_iam_policy_document.logs_key) == ["us-east-1"]
-    error_message = "in us-east-1 the primary logs key serves: no second key"
+    condition     = length(aws_kms_key.logs_us_east_1) == 1 && aws_kms_alias.logs_us_east_1[0].name == "alias/ec2stack-test-logs-us-east-1" && keys(data.aws_iam_policy_document.logs_key) == ["us-east-1"]
+    error_message = "the CloudFront WAF logs key is created in us-east-1 whatever the stack's region, with an alias of its own"
   }
 }
 
