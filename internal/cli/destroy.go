@@ -5,9 +5,12 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
+
+	"github.com/ec2stack/ec2stack/internal/deploy"
 )
 
 // destroy destroys everything in the environment. On --target aws it needs --yes, or the environment's name
@@ -25,12 +28,58 @@ func (c *command) destroy(ctx context.Context) error {
 	if err := s.init(ctx); err != nil {
 		return err
 	}
+	outputs, err := s.runner.Outputs(ctx) // read before they are gone: where the DLM snapshots are
+	if err != nil {
+		return fmt.Errorf("destroy %s: %w", s.env.Name, err)
+	}
 	c.progressf("destroying %s ...", s.describe())
 	if err := s.runner.Destroy(ctx, c.progress(0)); err != nil {
 		return fmt.Errorf("destroy %s: %w", s.env.Name, err)
 	}
+	snapshots, err := c.deleteSnapshots(ctx, s, outputs)
+	if err != nil {
+		return fmt.Errorf("destroy %s: %w", s.env.Name, err)
+	}
 	c.printf("Destroyed everything in %s.\n", s.describe())
-	return c.result(map[string]any{"environment": s.env.Name, "target": s.target, "destroyed": true})
+	return c.result(map[string]any{"environment": s.env.Name, "target": s.target, "destroyed": true, "deleted_snapshots": snapshots})
+}
+
+// deleteSnapshots deletes the EBS snapshots DLM took of the environment's volumes, which outlive the lifecycle
+// policy, in its region and DR region; where the contract asks for deletion protection they are kept.
+func (c *command) deleteSnapshots(ctx context.Context, s *session, outputs map[string]any) ([]string, error) {
+	home, err := repoHome()
+	if err != nil {
+		return nil, err
+	}
+	_, e, err := c.requirements(home)
+	if err != nil {
+		return nil, err
+	}
+	project, _ := outputs["project"].(string)
+	region, _ := outputs["region"].(string)
+	drRegion, _ := outputs["dr_region"].(string)
+	if e.DeletionProtection || project == "" || region == "" {
+		return []string{}, nil
+	}
+	deleted := []string{}
+	for _, r := range slices.Compact([]string{region, drRegion}) {
+		if r == "" {
+			continue
+		}
+		cfg, err := s.awsConfig(ctx, r)
+		if err != nil {
+			return deleted, err
+		}
+		ids, err := deploy.DeleteDLMSnapshots(ctx, cfg, project, s.env.Name)
+		deleted = append(deleted, ids...)
+		if err != nil {
+			return deleted, err
+		}
+	}
+	if len(deleted) > 0 {
+		c.printf("Deleted %d EBS snapshot(s) DLM had taken of %s's volumes: %s\n", len(deleted), s.env.Name, strings.Join(deleted, " "))
+	}
+	return deleted, nil
 }
 
 // confirmDestroy asks for the environment's name at a terminal; without one --yes is required. Where the
@@ -72,8 +121,11 @@ func (c *command) confirmDestroy() error {
 // deletionProtectionNote says, in one sentence, what deletion protection stops and how to lift it.
 func deletionProtectionNote(env string) string {
 	return fmt.Sprintf("%s's database and load balancer have deletion protection (the environment contract requires it), "+
-		"so destroy deletes everything else and then stops at them: lift it first with "+
-		"`aws rds modify-db-instance --db-instance-identifier DATABASE_INSTANCE_ID --no-deletion-protection --apply-immediately` and "+
-		"`aws elbv2 modify-load-balancer-attributes --load-balancer-arn ALB_ARN --attributes Key=deletion_protection.enabled,Value=false` "+
-		"(database_instance_id and alb_arn from `ec2stack outputs %s --target aws`)", env, env)
+		"and destroy keeps its log buckets while they hold logs, its backup vault while it holds recovery points, the final "+
+		"database snapshot and the DLM volume snapshots: destroy deletes everything else and then stops at those. "+
+		"To delete them deliberately, first "+
+		"`aws rds modify-db-instance --db-instance-identifier DATABASE_INSTANCE_ID --no-deletion-protection --apply-immediately`, "+
+		"`aws elbv2 modify-load-balancer-attributes --load-balancer-arn ALB_ARN --attributes Key=deletion_protection.enabled,Value=false`, "+
+		"empty the buckets (alb_logs_bucket, cloudfront_logs_bucket) and delete the vault's recovery points "+
+		"(ids and names from `ec2stack outputs %s --target aws`)", env, env)
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
 // AWS Backup (terraform/modules/backup): the vault and the plan with its daily, weekly and monthly rules.
@@ -180,6 +182,10 @@ func backupLeftovers(ctx context.Context, l *leftovers) {
 			}
 			return name, l.ours(tags.Tags), nil
 		})
+	// EBS snapshots DLM took of the volumes carry the volumes' tags; they outlive the lifecycle policy.
+	find(ctx, l, "ebs-snapshot", ec2.NewDescribeSnapshotsPaginator(l.ec2, &ec2.DescribeSnapshotsInput{OwnerIds: []string{"self"}, Filters: l.ec2Filters()}),
+		func(o *ec2.DescribeSnapshotsOutput) []ec2types.Snapshot { return o.Snapshots },
+		func(s ec2types.Snapshot) (string, bool, error) { return aws.ToString(s.SnapshotId), true, nil })
 	find(ctx, l, "backup-plan", backup.NewListBackupPlansPaginator(l.backup, &backup.ListBackupPlansInput{}),
 		func(o *backup.ListBackupPlansOutput) []backuptypes.BackupPlansListMember { return o.BackupPlansList },
 		func(p backuptypes.BackupPlansListMember) (string, bool, error) {

@@ -181,7 +181,25 @@ func TestDev(t *testing.T) {
 				t.Errorf("verify table lacks %q:\n%s", want, table)
 			}
 		}
-	})
+	}, dlmSnapshot)
+}
+
+// dlmSnapshot leaves an EBS snapshot as Data Lifecycle Manager takes them of the environment's volumes (moto
+// runs no DLM): destroy of an environment without deletion protection must delete it, which the leftovers
+// check after destroy proves.
+func dlmSnapshot(t *testing.T, moto *emulator.Server, out verify.Outputs) {
+	ctx := context.Background()
+	client := ec2.NewFromConfig(awsConfig(t, moto))
+	vol, err := client.CreateVolume(ctx, &ec2.CreateVolumeInput{AvailabilityZone: aws.String(out.AvailabilityZones[0]), Size: aws.Int32(8)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tags := []ec2types.Tag{{Key: aws.String("Project"), Value: aws.String("ec2stack")}, {Key: aws.String("Environment"), Value: aws.String(out.Environment)},
+		{Key: aws.String("SnapshotCreator"), Value: aws.String("dlm")}}
+	if _, err := client.CreateSnapshot(ctx, &ec2.CreateSnapshotInput{VolumeId: vol.VolumeId,
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeSnapshot, Tags: tags}}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestStaging: t3.medium, 2 to 4 on-demand instances, SSH only from the corporate ranges given.

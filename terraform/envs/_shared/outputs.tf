@@ -9,6 +9,16 @@ output "region" {
   value       = var.region
 }
 
+output "dr_region" {
+  description = "Disaster-recovery region (cross-region backup and snapshot copies, when on)."
+  value       = var.dr_region
+}
+
+output "project" {
+  description = "Name prefix and Project tag of the environment's resources."
+  value       = var.project
+}
+
 output "vpc_id" {
   description = "ID of the VPC."
   value       = module.stack.vpc_id
