@@ -161,6 +161,23 @@ func TestPlanWithRealSettings(t *testing.T) {
 				t.Errorf("RDS parameter group parameters = %v, want rds.force_ssl = 1", params)
 			}
 
+			// Destroy: without deletion protection the log buckets empty themselves and the vault goes with its
+			// recovery points; prod keeps both (destroy refuses there, on purpose).
+			for _, kind := range []string{"alb"} {
+				if got := planned(t, plan, m+`logs.aws_s3_bucket.this["`+kind+`"]`)["force_destroy"]; got != !tc.prod {
+					t.Errorf("%s log bucket force_destroy = %v, want %v", kind, got, !tc.prod)
+				}
+			}
+			if tc.backup {
+				if got := planned(t, plan, m+"backup[0].aws_backup_vault.this")["force_destroy"]; got != !tc.prod {
+					t.Errorf("backup vault force_destroy = %v, want %v", got, !tc.prod)
+				}
+				sel := planned(t, plan, m+"backup[0].aws_backup_selection.this[0]")
+				if got := fmt.Sprint(sel["resources"]); got != "[arn:aws:rds:*:*:db:*]" {
+					t.Errorf("backup selection resources = %s, want the RDS instances only", got)
+				}
+			}
+
 			// Monitoring: the composite alarm and ASG notifications only in prod (on call).
 			if tc.prod {
 				planned(t, plan, m+"monitoring.aws_cloudwatch_composite_alarm.service_down[0]")

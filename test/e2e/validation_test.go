@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -33,6 +34,11 @@ func TestInvalidInputs(t *testing.T) {
 	t.Run("command line", func(t *testing.T) { invalidCommandLines(t, moto) })
 
 	set := func(name, value string) map[string]string { return map[string]string{name: value} }
+	var cidrs []string
+	for i := range 17 {
+		cidrs = append(cidrs, fmt.Sprintf("%q", fmt.Sprintf("203.0.%d.0/24", i)))
+	}
+	seventeenCIDRs := "[" + strings.Join(cidrs, ",") + "]"
 	cases := []struct {
 		name    string
 		vars    map[string]string
@@ -59,6 +65,10 @@ func TestInvalidInputs(t *testing.T) {
 		{"multi-az without a week of backups", set("database", `{multi_az = true, backup_retention_days = 3}`), `backup_retention_days must be at least 7 when multi_az is true; got 3.`},
 		{"aws backup retention too short", set("backup_retention_days", "3"), `retention_days must be a whole number from 7 to 35000; got 3.`},
 		{"malformed alarm email", set("alarm_emails", `["ops-at-example.com"]`), `alarm_emails must hold email addresses such as ops@example.com; got [ops-at-example.com].`},
+		{"project too long for AWS names", set("project", "a-project-name-of-25-char"), `project must be 1 to 24 lowercase letters, digits and single hyphens, starting with a letter (it prefixes S3 bucket names, and <project>-staging must fit AWS's 32-character load balancer names); got "a-project-name-of-25-char".`},
+		{"project in capitals", set("project", "Shop"), `project must be 1 to 24 lowercase letters, digits and single hyphens`},
+		{"ssh cidrs beyond the network ACL quota", set("ssh_authorized_cidrs", seventeenCIDRs), `ssh_authorized_cidrs may hold at most 16 CIDRs: each takes an inbound rule of the private network ACL, which AWS limits to 20 rules per direction and which uses 4 already; got 17.`},
+		{"domain name too long for ACM", set("domain_name", "a-name-of-sixty-five-characters-is-longer-than-acm-allows.example"), `domain_name must be at most 64 characters, ACM's limit on a certificate's first name; got 65 characters.`},
 		{"off-hours sizes out of order", set("off_hours_schedule", `{min_size = 2, desired = 1, max_size = 1}`), `off_hours_schedule needs min_size <= desired <= max_size; got 2 <= 1 <= 1.`},
 	}
 

@@ -24,22 +24,12 @@ variable "project" {
   description = "Name prefix of every resource (<project>-<environment>-...) and the Project tag: lowercase letters, digits and single hyphens, starting with a letter, at most 24 characters (so that <project>-staging fits AWS's 32-character load balancer and target group names)."
   type        = string
   default     = "ec2stack"
-
-  validation {
-    condition     = length(var.project) <= 24 && can(regex("^[a-z]([a-z0-9]|-[a-z0-9])*$", var.project))
-    error_message = "project must be 1 to 24 lowercase letters, digits and single hyphens, starting with a letter and not ending with a hyphen (it prefixes S3 bucket and load balancer names); got \"${var.project}\"."
-  }
 }
 
 variable "hosted_zone_id" {
   description = "Existing public Route 53 hosted zone that holds domain_name (already delegated: ACM validates through it at once). \"\" = create a zone for domain_name, which must then be delegated from its parent with the name_servers output before the certificates can validate (see the README's first bring-up). Not used in dev (no DNS)."
   type        = string
   default     = ""
-
-  validation {
-    condition     = var.hosted_zone_id == "" || can(regex("^Z[A-Z0-9]{1,31}$", var.hosted_zone_id))
-    error_message = "hosted_zone_id must be \"\" or a Route 53 hosted zone ID such as Z0123456789ABCDEFGHIJ (no /hostedzone/ prefix); got \"${var.hosted_zone_id}\"."
-  }
 }
 
 variable "domain_name" {

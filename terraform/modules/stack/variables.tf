@@ -12,6 +12,11 @@ variable "project" {
   description = "Project name; resource names are <project>-<environment>-..."
   type        = string
   default     = "ec2stack"
+
+  validation {
+    condition     = length(var.project) <= 24 && can(regex("^[a-z]([a-z0-9]|-[a-z0-9])*$", var.project))
+    error_message = "project must be 1 to 24 lowercase letters, digits and single hyphens, starting with a letter (it prefixes S3 bucket names, and <project>-staging must fit AWS's 32-character load balancer names); got \"${var.project}\"."
+  }
 }
 
 variable "tags" {
