@@ -6,6 +6,7 @@ package price
 import (
 	_ "embed"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -232,7 +233,7 @@ func (t *Table) Lookup(item, size string) (Price, error) {
 	}
 	v, ok := it.Sizes[size]
 	if !ok {
-		return Price{}, &MissingError{Item: item, Size: size, Known: sortedKeys(it.Sizes)}
+		return Price{}, &MissingError{Item: item, Size: size, Known: slices.Sorted(maps.Keys(it.Sizes))}
 	}
 	p.Size, p.USD = size, v
 	return p, nil
@@ -277,13 +278,4 @@ func (t *Table) Classify(resourceType string) (Class, []string) {
 		return Free, nil
 	}
 	return Unknown, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -27,34 +27,13 @@ resource "aws_iam_role_policy_attachment" "dlm" {
   policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole"
 }
 
-locals {
-  dlm_kms_key_arns = concat(var.ebs_kms_key_arns, var.enable_cross_region_copy ? [var.dr_kms_key_arn] : [])
-}
-
 # Snapshots of CMK-encrypted volumes, and their encrypted cross-region copies, need these rights on the keys.
 resource "aws_iam_role_policy" "dlm_kms" {
-  count = var.enable_ebs_snapshots && length(local.dlm_kms_key_arns) > 0 ? 1 : 0
+  count = var.enable_ebs_snapshots && length(local.key_users.dlm) > 0 ? 1 : 0
 
-  name = "kms"
-  role = aws_iam_role.dlm[0].id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "UseKeys"
-        Effect   = "Allow"
-        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-        Resource = local.dlm_kms_key_arns
-      },
-      {
-        Sid       = "GrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = ["kms:CreateGrant"]
-        Resource  = local.dlm_kms_key_arns
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
-      },
-    ]
-  })
+  name   = "kms"
+  role   = aws_iam_role.dlm[0].id
+  policy = local.key_use_policies.dlm
 }
 
 resource "aws_dlm_lifecycle_policy" "ebs" {

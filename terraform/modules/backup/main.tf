@@ -107,30 +107,38 @@ resource "aws_iam_role_policy_attachment" "backup" {
 
 # AWS Backup reads CMK-encrypted resources and writes copies with the DR key through this role.
 resource "aws_iam_role_policy" "backup_kms" {
-  name = "kms"
-  role = aws_iam_role.backup.id
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid      = "UseKeys"
-        Effect   = "Allow"
-        Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
-        Resource = local.backup_kms_key_arns
-      },
-      {
-        Sid       = "GrantsForAwsResources"
-        Effect    = "Allow"
-        Action    = ["kms:CreateGrant"]
-        Resource  = local.backup_kms_key_arns
-        Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
-      },
-    ]
-  })
+  name   = "kms"
+  role   = aws_iam_role.backup.id
+  policy = local.key_use_policies.backup
 }
 
 locals {
-  backup_kms_key_arns = concat([var.kms_key_arn], var.enable_cross_region_copy ? [var.dr_kms_key_arn] : [])
+  # The customer-managed keys AWS Backup and DLM read encrypted resources with and write encrypted copies with,
+  # and one policy per role on its keys: use of the keys, and grants for AWS resources only.
+  key_users = {
+    backup = concat([var.kms_key_arn], var.enable_cross_region_copy ? [var.dr_kms_key_arn] : [])
+    dlm    = concat(var.ebs_kms_key_arns, var.enable_cross_region_copy ? [var.dr_kms_key_arn] : [])
+  }
+  key_use_policies = {
+    for role, keys in local.key_users : role => jsonencode({
+      Version = "2012-10-17"
+      Statement = [
+        {
+          Sid      = "UseKeys"
+          Effect   = "Allow"
+          Action   = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"]
+          Resource = keys
+        },
+        {
+          Sid       = "GrantsForAwsResources"
+          Effect    = "Allow"
+          Action    = ["kms:CreateGrant"]
+          Resource  = keys
+          Condition = { Bool = { "kms:GrantIsForAWSResource" = "true" } }
+        },
+      ]
+    })
+  }
 }
 
 # The resources of selection_resource_types carrying all selection_tags (AND).
