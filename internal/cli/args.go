@@ -34,6 +34,7 @@ type options struct {
 	sarifPath  string // --sarif: also write the report as SARIF here
 	policyDir  string // --policy: extra directory of .rego rules
 	exceptions string // --exceptions: instead of policy/exceptions.yaml
+	timing     bool   // plan --timing: also the expected real-AWS apply and destroy times and critical paths
 }
 
 // parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
@@ -93,6 +94,8 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return boolFlag(&o.json)
 	case "yes":
 		return boolFlag(&o.yes)
+	case "timing":
+		return boolFlag(&o.timing)
 	case "target":
 		return stringFlag(&o.target)
 	case "endpoint":
@@ -110,7 +113,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --yes, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -152,6 +155,7 @@ func (o *options) validate() error {
 		{"--policy", o.policyDir, []string{"check", "plan", "up"}},
 		{"--exceptions", o.exceptions, []string{"check", "plan", "up"}},
 		{"--yes", boolValue(o.yes), []string{"destroy"}},
+		{"--timing", boolValue(o.timing), []string{"plan"}},
 	} {
 		if f.value != "" && !contains(f.verbs, o.verb) {
 			return usagef("%s is a flag of `ec2stack %s`, not of %s", f.flag, strings.Join(f.verbs, "`, `ec2stack "), o.verb)

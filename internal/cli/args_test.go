@@ -57,7 +57,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --yes, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --yes, --json, --help`},
 		{[]string{"plan", "dev", "--yes"}, "ec2stack: --yes is a flag of `ec2stack destroy`, not of plan"},
 		{[]string{"apply", "dev", "--policy", "p"}, "ec2stack: --policy is a flag of `ec2stack check`, `ec2stack plan`, `ec2stack up`, not of apply"},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},

@@ -171,6 +171,8 @@ Flags (before or after ENV):
   --policy DIR             check, plan, up: extra directory of .rego rules (policy/ is always loaded)
   --exceptions FILE        check, plan, up: accepted exceptions (default policy/exceptions.yaml)
   --yes                    destroy: do not ask (required on --target aws without a terminal)
+  --timing                 plan: also the expected wall time of a real-AWS apply and destroy, and their
+                           critical paths (resources, start, minutes; docs/timing.md)
   --json                   one JSON document on stdout; progress as JSON lines on stderr
   -h, --help               show this help
 

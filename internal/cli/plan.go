@@ -23,9 +23,13 @@ func (c *command) plan(ctx context.Context) error {
 	if report.Clean() {
 		c.printf("Saved plan: %s (checked)\nApply it with `ec2stack apply %s%s`.\n", s.runner.PlanFile(), s.env.Name, targetFlag(s.target))
 	}
-	if err := c.result(map[string]any{
+	doc := map[string]any{
 		"environment": s.env.Name, "target": s.target, "plan_file": s.runner.PlanFile(), "plan": sum, "check": gateDoc(report),
-	}); err != nil {
+	}
+	if err := c.planTiming(ctx, s, doc); err != nil {
+		return err
+	}
+	if err := c.result(doc); err != nil {
 		return err
 	}
 	return refused(s, report)
