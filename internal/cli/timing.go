@@ -77,13 +77,9 @@ func printTiming(w io.Writer, env string, est timing.Estimates) {
 	}{{"apply", est.Apply}, {"destroy", est.Destroy}} {
 		fmt.Fprintf(w, "\n%s: %.1f min, critical path:\n", p.name, p.path.Total.Minutes())
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "  START\tMIN\tACTION\tRESOURCE\tTYPE")
+		fmt.Fprintln(tw, "  START\tMIN\tACTION\tTYPE\tOF\tRESOURCE (the slowest of OF instances in parallel)")
 		for _, s := range p.path.Steps {
-			addr := s.Address
-			if s.Instances > 1 {
-				addr += fmt.Sprintf(" (and %d more in parallel)", s.Instances-1)
-			}
-			fmt.Fprintf(tw, "  %5.1f\t%4.1f\t%s\t%s\t%s\n", s.Start.Minutes(), s.Duration.Minutes(), s.Action, addr, s.Type)
+			fmt.Fprintf(tw, "  %5.1f\t%4.1f\t%s\t%s\t%d\t%s\n", s.Start.Minutes(), s.Duration.Minutes(), s.Action, s.Type, s.Instances, s.Address)
 		}
 		_ = tw.Flush()
 	}

@@ -35,7 +35,7 @@ func TestTimingOfAPlan(t *testing.T) {
 		"destroy: 15.6 min, critical path:",
 		"module.db[0].aws_db_instance.this",
 		"aws_subnet.this[\"private-us-east-1a\"]",
-		"  0.1  18.0  create  module.db[0].aws_db_instance.this",
+		"  0.1  18.0  create  aws_db_instance  1   module.db[0].aws_db_instance.this",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("timing output lacks %q:\n%s", want, text)
