@@ -26,16 +26,17 @@ const (
 
 // Event is one line of Terraform's JSON event stream, flattened.
 type Event struct {
-	Type       string      `json:"type"`
-	Level      string      `json:"level,omitempty"`
-	Message    string      `json:"message,omitempty"`
-	Time       time.Time   `json:"time"`
-	Address    string      `json:"address,omitempty"`
-	Action     string      `json:"action,omitempty"`
-	Elapsed    float64     `json:"elapsed_seconds,omitempty"`
-	ID         string      `json:"id,omitempty"`
-	Changes    *Changes    `json:"changes,omitempty"`
-	Diagnostic *Diagnostic `json:"diagnostic,omitempty"`
+	Type         string      `json:"type"`
+	Level        string      `json:"level,omitempty"`
+	Message      string      `json:"message,omitempty"`
+	Time         time.Time   `json:"time"`
+	Address      string      `json:"address,omitempty"`
+	ResourceType string      `json:"resource_type,omitempty"`
+	Action       string      `json:"action,omitempty"`
+	Elapsed      float64     `json:"elapsed_seconds,omitempty"`
+	ID           string      `json:"id,omitempty"`
+	Changes      *Changes    `json:"changes,omitempty"`
+	Diagnostic   *Diagnostic `json:"diagnostic,omitempty"`
 }
 
 // Changes is the payload of a change_summary event.
@@ -88,6 +89,7 @@ type rawEvent struct {
 type rawHook struct {
 	Resource struct {
 		Addr string `json:"addr"`
+		Type string `json:"resource_type"`
 	} `json:"resource"`
 	Action  string  `json:"action"`
 	IDValue string  `json:"id_value"`
@@ -127,6 +129,7 @@ func ParseEvent(line []byte) (Event, error) {
 	}
 	if h := firstHook(raw.Hook, raw.Change); h != nil {
 		ev.Address = h.Resource.Addr
+		ev.ResourceType = h.Resource.Type
 		ev.Action = h.Action
 		ev.ID = h.IDValue
 		ev.Elapsed = h.Elapsed

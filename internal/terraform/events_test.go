@@ -35,14 +35,14 @@ func TestParseEvent(t *testing.T) {
 		index int
 		want  Event
 	}{
-		{"plan.jsonl", 1, Event{Type: EventPlannedChange, Address: "aws_vpc.this", Action: "create"}},
+		{"plan.jsonl", 1, Event{Type: EventPlannedChange, Address: "aws_vpc.this", ResourceType: "aws_vpc", Action: "create"}},
 		{"plan.jsonl", 3, Event{Type: EventChangeSummary, Changes: &Changes{Add: 2, Operation: "plan"}}},
-		{"apply.jsonl", 3, Event{Type: EventApplyStart, Address: "aws_vpc.this", Action: "create"}},
-		{"apply.jsonl", 4, Event{Type: EventApplyComplete, Address: "aws_vpc.this", Action: "create", ID: "vpc-709404f7c40f72df5", Elapsed: 1}},
-		{"apply_progress.jsonl", 0, Event{Type: EventApplyProgress, Address: "aws_ebs_default_kms_key.this", Action: "create", Elapsed: 10}},
-		{"apply_errored.jsonl", 1, Event{Type: EventApplyErrored, Address: "aws_dlm_lifecycle_policy.this", Action: "create", Elapsed: 12}},
-		{"destroy.jsonl", 1, Event{Type: EventRefreshStart, Address: "aws_vpc.this", ID: "vpc-709404f7c40f72df5"}},
-		{"destroy.jsonl", 9, Event{Type: EventApplyStart, Address: "aws_subnet.a", Action: "delete", ID: "subnet-94ffaca1fd9c3ed2a"}},
+		{"apply.jsonl", 3, Event{Type: EventApplyStart, Address: "aws_vpc.this", ResourceType: "aws_vpc", Action: "create"}},
+		{"apply.jsonl", 4, Event{Type: EventApplyComplete, Address: "aws_vpc.this", ResourceType: "aws_vpc", Action: "create", ID: "vpc-709404f7c40f72df5", Elapsed: 1}},
+		{"apply_progress.jsonl", 0, Event{Type: EventApplyProgress, Address: "aws_ebs_default_kms_key.this", ResourceType: "aws_ebs_default_kms_key", Action: "create", Elapsed: 10}},
+		{"apply_errored.jsonl", 1, Event{Type: EventApplyErrored, Address: "aws_dlm_lifecycle_policy.this", ResourceType: "aws_dlm_lifecycle_policy", Action: "create", Elapsed: 12}},
+		{"destroy.jsonl", 1, Event{Type: EventRefreshStart, Address: "aws_vpc.this", ResourceType: "aws_vpc", ID: "vpc-709404f7c40f72df5"}},
+		{"destroy.jsonl", 9, Event{Type: EventApplyStart, Address: "aws_subnet.a", ResourceType: "aws_subnet", Action: "delete", ID: "subnet-94ffaca1fd9c3ed2a"}},
 		{"diag.jsonl", 1, Event{Type: EventDiagnostic, Address: "aws_vpc.bad", Diagnostic: &Diagnostic{
 			Severity: "error", Address: "aws_vpc.bad", Location: "main.tf:8",
 			Summary: "expected cidr_block to contain a valid Value, got: 10.0.0.0/99 with err: invalid CIDR address: 10.0.0.0/99",
@@ -111,5 +111,25 @@ func TestDiagnosticString(t *testing.T) {
 	d := Diagnostic{Summary: "bad thing", Detail: "because\n", Address: "aws_vpc.x", Location: "main.tf:3"}
 	if got, want := d.String(), "bad thing [aws_vpc.x]: because (main.tf:3)"; got != want {
 		t.Fatalf("String() = %q, want %q", got, want)
+	}
+}
+
+// The plan summary from the event stream adds up to terraform's change summary, or is not trusted.
+func TestPlanEventsSummary(t *testing.T) {
+	p := &planEvents{}
+	for _, ev := range readEvents(t, "plan.jsonl") {
+		p.observe(ev)
+	}
+	sum, ok := p.summary()
+	if !ok || sum.Add != 2 || len(sum.Changes) != 2 || sum.Changes[0].Type == "" {
+		t.Fatalf("summary of plan.jsonl = %+v, %t", sum, ok)
+	}
+	p.observe(Event{Type: EventPlannedChange, Address: "aws_vpc.other", ResourceType: "aws_vpc", Action: "replace"})
+	if _, ok := p.summary(); ok {
+		t.Error("a replace the change summary does not count was trusted")
+	}
+	p.observe(Event{Type: EventChangeSummary, Changes: &Changes{Add: 3, Remove: 1}})
+	if sum, ok := p.summary(); !ok || sum.Replace != 1 || sum.Add != 2 {
+		t.Errorf("with the replace counted: %+v, %t", sum, ok)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -67,6 +69,16 @@ func TestRunnerAgainstMoto(t *testing.T) {
 	if sum.Add != 1 || sum.Total() != 1 || sum.Changes[0].Address != "aws_vpc.this" {
 		t.Fatalf("plan summary = %+v", sum)
 	}
+	// The summary comes from the event stream; the plan file itself must say the same.
+	saved, err := r.ShowPlan(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := Summarize(saved); !reflect.DeepEqual(got, sum) {
+		t.Errorf("summary from events = %+v, from the plan file = %+v", sum, got)
+	}
+	initSkipped(t, ctx, r, root)
+	reusedPlan(t, ctx, r.opts)
 	if _, err := os.Stat(filepath.Join(home, ".ec2stack", "emulator", "dev", "plan.tfplan")); err != nil {
 		t.Fatalf("plan file: %v", err)
 	}
@@ -88,12 +100,12 @@ func TestRunnerAgainstMoto(t *testing.T) {
 	if id, _ := out["vpc_id"].(string); len(id) < 5 || out["emulator_mode"] != true {
 		t.Fatalf("outputs = %v", out)
 	}
-	st, err := r.State(ctx)
+	snapOut, counts, err := r.Snapshot(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := CountResources(st); got["aws_vpc"] != 1 {
-		t.Fatalf("state counts = %v", got)
+	if !reflect.DeepEqual(snapOut, out) || counts["aws_vpc"] != 1 || len(counts) != 1 {
+		t.Fatalf("snapshot = %v %v, want the outputs %v and one aws_vpc", snapOut, counts, out)
 	}
 	if _, err := os.Stat(filepath.Join(home, ".ec2stack", "emulator", "dev", "tfdata", "terraform.tfstate")); err != nil {
 		t.Errorf("TF_DATA_DIR not used: %v", err)
@@ -127,4 +139,73 @@ func copyFixture(t *testing.T, from, to string) string {
 		}
 	}
 	return to
+}
+
+// initSkipped: a second init of an unchanged configuration runs nothing (terraform would rewrite its backend
+// record); a changed file makes it run again.
+func initSkipped(t *testing.T, ctx context.Context, r *Runner, root string) {
+	t.Helper()
+	backendRecord := filepath.Join(r.DataDir(), "terraform.tfstate")
+	before := modTime(t, backendRecord)
+	if err := r.Init(ctx, emulator.BackendConfig("dev", "us-east-1")); err != nil {
+		t.Fatal(err)
+	}
+	if modTime(t, backendRecord) != before {
+		t.Error("init of an unchanged configuration ran terraform init again")
+	}
+	if err := os.WriteFile(filepath.Join(root, "extra.tf"), []byte("locals {\n  unused = 1\n}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Remove(filepath.Join(root, "extra.tf"))
+	if err := r.Init(ctx, emulator.BackendConfig("dev", "us-east-1")); err != nil {
+		t.Fatal(err)
+	}
+	if modTime(t, backendRecord) == before {
+		t.Error("init after a configuration change did not run terraform init")
+	}
+}
+
+// reusedPlan: with ReusePlan, an unchanged plan is kept (the file is not rewritten) and a changed variable
+// makes a new one.
+func reusedPlan(t *testing.T, ctx context.Context, opts Options) {
+	t.Helper()
+	opts.Target, opts.ReusePlan = "emulator-real-settings", true
+	r, err := New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Init(ctx, map[string]string{"bucket": emulator.StateBucket, "key": "reuse/terraform.tfstate", "region": "us-east-1", "use_path_style": "true"}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := r.Plan(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	made := modTime(t, r.PlanFile())
+	again, err := r.Plan(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(first, again) || modTime(t, r.PlanFile()) != made {
+		t.Errorf("an unchanged plan was made again (%+v, then %+v)", first, again)
+	}
+	if b, err := r.PlanJSON(ctx, ""); err != nil || !strings.Contains(string(b), `"aws_vpc.this"`) {
+		t.Errorf("the kept plan's JSON: %v", err)
+	}
+	r.opts.Vars = map[string]string{"emulator_mode": "false"}
+	if _, err := r.Plan(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if modTime(t, r.PlanFile()) == made {
+		t.Error("a plan with a changed variable was not made again")
+	}
+}
+
+func modTime(t *testing.T, path string) time.Time {
+	t.Helper()
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st.ModTime()
 }

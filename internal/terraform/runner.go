@@ -31,6 +31,10 @@ type Options struct {
 	CLIConfig string            // path of the generated CLI config (WriteCLIConfig)
 	ExtraEnv  map[string]string // process env for terraform; an empty value unsets the variable
 	Vars      map[string]string // input variables, passed as -var to plan and destroy
+	// ReusePlan: Plan keeps the saved plan (and its JSON) when the configuration, the variables and the process
+	// environment are those it was made with (see fingerprint.go). For plans that are checked, never applied,
+	// against a state nothing else writes (the emulator's real-settings plan).
+	ReusePlan bool
 }
 
 // Runner runs terraform for one target and environment.
@@ -83,8 +87,21 @@ func (e *NoPlanError) Error() string {
 }
 
 // Init runs `terraform init -reconfigure` with the given backend settings;
-// nil means no backend (enough to read plan files, not to plan or apply).
+// nil means no backend (enough to read plan files, not to plan or apply). It is skipped when the data directory
+// was initialised with the same configuration, backend settings and environment (see fingerprint.go).
 func (r *Runner) Init(ctx context.Context, backend map[string]string) error {
+	fingerprint := func() (string, error) {
+		return r.fingerprint(append(append([]string{fmt.Sprintf("backend=%t", backend != nil)}, settings(backend)...), settings(r.opts.ExtraEnv)...)...)
+	}
+	sum, err := fingerprint()
+	if err != nil {
+		return fmt.Errorf("terraform init: reading the configuration: %w", err)
+	}
+	record := filepath.Join(r.dataDir, initRecord)
+	if unchanged(record, sum) {
+		return nil
+	}
+	_ = os.Remove(record)
 	tf, err := r.terraform()
 	if err != nil {
 		return err
@@ -99,7 +116,10 @@ func (r *Runner) Init(ctx context.Context, backend map[string]string) error {
 	if err := tf.Init(ctx, opts...); err != nil {
 		return fmt.Errorf("terraform init: %w%s", err, r.mirrorHint())
 	}
-	return nil
+	if sum, err = fingerprint(); err != nil { // again: init may have written the lock file
+		return fmt.Errorf("terraform init: reading the configuration: %w", err)
+	}
+	return writeRecord(record, sum)
 }
 
 // mirrorHint explains a failed init when the provider had to come from the registry (no mirror was found).
@@ -111,19 +131,36 @@ func (r *Runner) mirrorHint() string {
 		"filesystem mirror holding %s 5.100.x, or allow access to registry.terraform.io)", MirrorVar, awsProvider)
 }
 
-// Plan writes the plan file and summarizes it. progress receives every event.
+// Plan writes the plan file and summarizes it from terraform's event stream. progress receives every event.
+// With Options.ReusePlan, an unchanged plan (see fingerprint.go) is kept and nothing runs.
 func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, error) {
-	_ = os.Remove(r.plan)
-	r.planJSON = nil
 	vars, err := r.varOptions()
 	if err != nil {
 		return PlanSummary{}, err
 	}
+	var sum string
+	if r.opts.ReusePlan {
+		if sum, err = r.fingerprint(append(vars, settings(r.opts.ExtraEnv)...)...); err != nil {
+			return PlanSummary{}, fmt.Errorf("terraform plan: reading the configuration: %w", err)
+		}
+		if s, ok := r.reuse(sum); ok {
+			return s, nil
+		}
+	}
+	_ = os.Remove(r.plan)
+	_ = os.Remove(r.plan + planRecord)
+	r.planJSON = nil
 	opts := []tfexec.PlanOption{tfexec.Out(r.plan)}
 	for _, v := range vars {
 		opts = append(opts, tfexec.Var(v))
 	}
-	err = r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error {
+	events := &planEvents{}
+	err = r.stream(func(ev Event) {
+		events.observe(ev)
+		if progress != nil {
+			progress(ev)
+		}
+	}, func(tf *tfexec.Terraform, w io.Writer) error {
 		_, err := tf.PlanJSON(ctx, w, opts...)
 		return err
 	})
@@ -131,6 +168,25 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 		_ = os.Remove(r.plan)
 		return PlanSummary{}, fmt.Errorf("terraform plan: %w", err)
 	}
+	summary, ok := events.summary()
+	if !ok || r.opts.ReusePlan { // the stream did not add up (or the JSON is kept): read the plan itself
+		if summary, err = r.summarizeSaved(ctx); err != nil {
+			return PlanSummary{}, err
+		}
+	}
+	if r.opts.ReusePlan {
+		if err := os.WriteFile(r.plan+planJSON, r.planJSON, 0o644); err != nil {
+			return PlanSummary{}, err
+		}
+		if err := writeRecord(r.plan+planRecord, sum); err != nil {
+			return PlanSummary{}, err
+		}
+	}
+	return summary, nil
+}
+
+// summarizeSaved reads the saved plan's JSON (keeping it for PlanJSON) and summarizes it.
+func (r *Runner) summarizeSaved(ctx context.Context) (PlanSummary, error) {
 	raw, err := r.PlanJSON(ctx, "")
 	if err != nil {
 		return PlanSummary{}, err
@@ -141,6 +197,20 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 	}
 	r.planJSON = raw
 	return Summarize(&plan), nil
+}
+
+// reuse returns the summary of the saved plan when its record holds sum and its JSON is there.
+func (r *Runner) reuse(sum string) (PlanSummary, bool) {
+	if !r.HasPlan() || !unchanged(r.plan+planRecord, sum) {
+		return PlanSummary{}, false
+	}
+	raw, err := os.ReadFile(r.plan + planJSON)
+	var plan tfjson.Plan
+	if err != nil || json.Unmarshal(raw, &plan) != nil {
+		return PlanSummary{}, false
+	}
+	r.planJSON = raw
+	return Summarize(&plan), true
 }
 
 // ShowPlan reads the saved plan file as JSON.
@@ -269,6 +339,44 @@ func (r *Runner) Outputs(ctx context.Context) (map[string]any, error) {
 		out[name] = v
 	}
 	return out, nil
+}
+
+// Snapshot reads the state once (`terraform state pull`, which starts no provider): the root module's outputs
+// with decoded values and the managed resource instances per type.
+func (r *Runner) Snapshot(ctx context.Context) (outputs map[string]any, counts map[string]int, err error) {
+	tf, err := r.terraform()
+	if err != nil {
+		return nil, nil, err
+	}
+	raw, err := tf.StatePull(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("terraform state pull: %w", err)
+	}
+	var st struct {
+		Outputs map[string]struct {
+			Value any `json:"value"`
+		} `json:"outputs"`
+		Resources []struct {
+			Mode      string            `json:"mode"`
+			Type      string            `json:"type"`
+			Instances []json.RawMessage `json:"instances"`
+		} `json:"resources"`
+	}
+	if raw != "" {
+		if err := json.Unmarshal([]byte(raw), &st); err != nil {
+			return nil, nil, fmt.Errorf("terraform state pull: %w", err)
+		}
+	}
+	outputs, counts = map[string]any{}, map[string]int{}
+	for name, o := range st.Outputs {
+		outputs[name] = o.Value
+	}
+	for _, res := range st.Resources {
+		if res.Mode == "managed" {
+			counts[res.Type] += len(res.Instances)
+		}
+	}
+	return outputs, counts, nil
 }
 
 // State returns the current state as JSON.

@@ -1,6 +1,8 @@
 package terraform
 
 import (
+	"sort"
+
 	tfjson "github.com/hashicorp/terraform-json"
 )
 
@@ -33,6 +35,49 @@ func Summarize(plan *tfjson.Plan) PlanSummary {
 	return s
 }
 
+// planEvents collects a plan's planned_change and change_summary events: the plan's summary without reading the
+// plan file back (`terraform show -json` costs a provider start-up).
+type planEvents struct {
+	changes []ResourceChange
+	total   *Changes
+}
+
+func (p *planEvents) observe(ev Event) {
+	switch ev.Type {
+	case EventPlannedChange:
+		switch ev.Action {
+		case "create", "update", "replace", "delete":
+			p.changes = append(p.changes, ResourceChange{Address: ev.Address, Type: ev.ResourceType, Action: ev.Action})
+		}
+	case EventChangeSummary:
+		p.total = ev.Changes
+	}
+}
+
+// summary is the plan's summary; false when the events do not add up to terraform's own change summary.
+func (p *planEvents) summary() (PlanSummary, bool) {
+	s := PlanSummary{Changes: []ResourceChange{}}
+	for _, ch := range p.changes {
+		if ch.Type == "" {
+			return s, false
+		}
+		s.Changes = append(s.Changes, ch)
+		switch ch.Action {
+		case "create":
+			s.Add++
+		case "update":
+			s.Change++
+		case "delete":
+			s.Destroy++
+		case "replace":
+			s.Replace++
+		}
+	}
+	sort.Slice(s.Changes, func(i, j int) bool { return s.Changes[i].Address < s.Changes[j].Address })
+	ok := p.total != nil && p.total.Add == s.Add+s.Replace && p.total.Change == s.Change && p.total.Remove == s.Destroy+s.Replace
+	return s, ok
+}
+
 func classify(a tfjson.Actions) string {
 	switch {
 	case a.Replace():
@@ -45,28 +90,4 @@ func classify(a tfjson.Actions) string {
 		return "delete"
 	}
 	return ""
-}
-
-// CountResources counts the managed resource instances in a state per type.
-func CountResources(state *tfjson.State) map[string]int {
-	counts := map[string]int{}
-	if state == nil || state.Values == nil {
-		return counts
-	}
-	countModule(state.Values.RootModule, counts)
-	return counts
-}
-
-func countModule(m *tfjson.StateModule, counts map[string]int) {
-	if m == nil {
-		return
-	}
-	for _, r := range m.Resources {
-		if r.Mode == tfjson.ManagedResourceMode {
-			counts[r.Type]++
-		}
-	}
-	for _, child := range m.ChildModules {
-		countModule(child, counts)
-	}
 }
