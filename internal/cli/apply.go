@@ -118,15 +118,10 @@ func (c *command) managedZone(ctx context.Context, s *session) (deploy.Zone, err
 
 // report prints outputs and what exists now (resource counts per type).
 func (c *command) report(ctx context.Context, s *session, plan *terraform.PlanSummary) error {
-	outputs, err := s.runner.Outputs(ctx)
-	if err != nil {
-		return fmt.Errorf("outputs %s: %w", s.env.Name, err)
-	}
-	state, err := s.runner.State(ctx)
+	outputs, counts, err := s.runner.Snapshot(ctx)
 	if err != nil {
 		return fmt.Errorf("state %s: %w", s.env.Name, err)
 	}
-	counts := terraform.CountResources(state)
 	c.printOutputs(outputs)
 	c.printCounts(s, counts)
 	doc := map[string]any{"environment": s.env.Name, "target": s.target, "outputs": outputs, "resources": counts}

@@ -98,8 +98,8 @@ func (c *command) checkPlan(ctx context.Context, home string) (planJSON []byte, 
 		return planJSON, saved, nil, err
 	}
 	c.progressf("planning %s with real settings ...", c.opts.env)
-	from, planJSON, inputs, err = c.realSettingsPlan(ctx, c.progress(0))
-	return planJSON, from, inputs, err
+	p := c.realSettingsPlan(ctx, c.progress(0))
+	return p.json, p.file, p.inputs, p.err
 }
 
 func fileExists(path string) bool {

@@ -72,56 +72,80 @@ func (r *rules) judge(ctx context.Context, env string, planJSON []byte, planPath
 	return policy.Apply(planEnv, r.engine.Rules(), findings, r.exceptions, time.Now()), nil
 }
 
-// gate checks the plan s has just written (on the emulator target through a plan of the same root with real
-// settings, which is what AWS would get), records the verdict beside the plan file and prints it. A plan that
-// breaks a rule is kept for inspection but refused by apply.
-func (c *command) gate(ctx context.Context, s *session) (*policy.Report, error) {
+// gate checks the plan s has just written (on the emulator target through real, the plan of the same root with
+// real settings, which is what AWS would get), records the verdict beside the plan file and prints it. A plan
+// that breaks a rule is kept for inspection but refused by apply.
+func (c *command) gate(ctx context.Context, s *session, real <-chan checkedPlan) (*policy.Report, error) {
 	r, err := c.loadRules(s.home)
 	if err != nil {
 		return nil, err
 	}
-	checked := s.runner.PlanFile()
-	var planJSON []byte
-	var inputs []policy.Finding
-	if s.target == "emulator" {
-		c.progressf("checking %s with real settings (emulator_mode = false) ...", s.env.Name)
-		checked, planJSON, inputs, err = c.realSettingsPlan(ctx, nil)
+	p := checkedPlan{file: s.runner.PlanFile()}
+	if real != nil {
+		p = <-real
 	} else {
-		planJSON, err = s.runner.PlanJSON(ctx, "")
+		p.json, p.err = s.runner.PlanJSON(ctx, "")
 	}
+	if p.err != nil {
+		return nil, p.err
+	}
+	report, err := r.judge(ctx, s.env.Name, p.json, p.file, p.inputs)
 	if err != nil {
 		return nil, err
 	}
-	report, err := r.judge(ctx, s.env.Name, planJSON, checked, inputs)
-	if err != nil {
+	if err := recordGate(s.env.Name, s.target, s.runner.PlanFile(), p.file, report); err != nil {
 		return nil, err
 	}
-	if err := recordGate(s.env.Name, s.target, s.runner.PlanFile(), checked, report); err != nil {
-		return nil, err
-	}
-	c.printReport(report, checked, false)
+	c.printReport(report, p.file, false)
 	return report, nil
 }
 
+// checkedPlan is a plan made to be checked: its file and JSON, or the invalid inputs when it could not be made
+// because of them.
+type checkedPlan struct {
+	file   string
+	json   []byte
+	inputs []policy.Finding
+	err    error
+}
+
 // realSettingsPlan plans the environment with emulator_mode = false in a work directory and state of its own
-// (see prepareSession) and returns the plan file and its JSON, or the invalid inputs when the plan could not be
-// made because of them. progress receives terraform's events (nil: none).
-func (c *command) realSettingsPlan(ctx context.Context, progress func(terraform.Event)) (planFile string, planJSON []byte, inputs []policy.Finding, err error) {
+// (see prepareSession); the plan is made again only when its configuration or inputs changed (ReusePlan).
+// progress receives terraform's events (nil: none).
+func (c *command) realSettingsPlan(ctx context.Context, progress func(terraform.Event)) checkedPlan {
 	s, err := c.prepareSession(ctx, true)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("check %s: %w", c.opts.env, err)
+		return checkedPlan{err: fmt.Errorf("check %s: %w", c.opts.env, err)}
 	}
-	if err := s.init(ctx); err != nil {
-		return "", nil, nil, err
+	return c.planToCheck(ctx, s, progress)
+}
+
+// startRealSettingsPlan is realSettingsPlan in the background, alongside the emulator plan: the result comes on
+// the channel. The session is prepared first, so that nothing of it races the emulator plan.
+func (c *command) startRealSettingsPlan(ctx context.Context) <-chan checkedPlan {
+	done := make(chan checkedPlan, 1)
+	s, err := c.prepareSession(ctx, true)
+	if err != nil {
+		done <- checkedPlan{err: fmt.Errorf("check %s: %w", c.opts.env, err)}
+		return done
+	}
+	go func() { done <- c.planToCheck(ctx, s, nil) }()
+	return done
+}
+
+func (c *command) planToCheck(ctx context.Context, s *session, progress func(terraform.Event)) checkedPlan {
+	p := checkedPlan{file: s.runner.PlanFile()}
+	if p.err = s.init(ctx); p.err != nil {
+		return p
 	}
 	if _, err := s.runner.Plan(ctx, progress); err != nil {
-		if inputs := invalidInputs(err); inputs != nil {
-			return s.runner.PlanFile(), nil, inputs, nil
+		if p.inputs = invalidInputs(err); p.inputs == nil {
+			p.err = fmt.Errorf("check %s: plan: %w", c.opts.env, err)
 		}
-		return "", nil, nil, fmt.Errorf("check %s: plan: %w", c.opts.env, err)
+		return p
 	}
-	planJSON, err = s.runner.PlanJSON(ctx, "")
-	return s.runner.PlanFile(), planJSON, nil, err
+	p.json, p.err = s.runner.PlanJSON(ctx, "")
+	return p
 }
 
 // recordGate writes the gate record of planFile: its hash and the verdict of check on checkedPlan. Without a

@@ -35,20 +35,38 @@ func (c *command) plan(ctx context.Context) error {
 	return refused(s, report)
 }
 
-// runPlan inits, writes the plan file, prints its summary and passes it through the gate.
+// runPlan inits, writes the plan file, prints its summary and passes it through the gate. On the emulator
+// target the plan the gate checks (real settings) is made alongside: two terraform processes at most.
 func (c *command) runPlan(ctx context.Context, s *session) (terraform.PlanSummary, *policy.Report, error) {
-	if err := s.init(ctx); err != nil {
-		return terraform.PlanSummary{}, nil, err
+	var real <-chan checkedPlan
+	if s.target == "emulator" {
+		c.progressf("planning %s, and alongside it with real settings (emulator_mode = false) for the check ...", s.describe())
+		real = c.startRealSettingsPlan(ctx)
+	} else {
+		c.progressf("planning %s ...", s.describe())
 	}
-	deploy.ClearGate(s.runner.PlanFile())
-	c.progressf("planning %s ...", s.describe())
-	sum, err := s.runner.Plan(ctx, c.progress(0))
+	sum, err := c.planOnly(ctx, s)
 	if err != nil {
-		return sum, nil, fmt.Errorf("plan %s: %w", s.env.Name, err)
+		if real != nil {
+			<-real // do not leave its terraform behind
+		}
+		return sum, nil, err
 	}
 	c.printPlan(s, sum)
-	report, err := c.gate(ctx, s)
+	report, err := c.gate(ctx, s, real)
 	return sum, report, err
+}
+
+func (c *command) planOnly(ctx context.Context, s *session) (terraform.PlanSummary, error) {
+	if err := s.init(ctx); err != nil {
+		return terraform.PlanSummary{}, err
+	}
+	deploy.ClearGate(s.runner.PlanFile())
+	sum, err := s.runner.Plan(ctx, c.progress(0))
+	if err != nil {
+		return sum, fmt.Errorf("plan %s: %w", s.env.Name, err)
+	}
+	return sum, nil
 }
 
 // refused is the error of a plan the gate refused (exit 3), nil for a clean one.

@@ -90,6 +90,7 @@ func (c *command) prepareSession(ctx context.Context, realSettings bool) (*sessi
 	}
 	s.runner, err = terraform.New(terraform.Options{
 		Tool: tool, Home: home, Root: e.Root, Target: workTarget, Env: e.Name, CLIConfig: rc, ExtraEnv: extra,
+		ReusePlan: realSettings && s.target == "emulator", // never applied, its state written by nothing
 	})
 	if err != nil {
 		return nil, err
