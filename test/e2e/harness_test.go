@@ -7,6 +7,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -14,7 +19,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
-	"github.com/ec2stack/ec2stack/internal/cli"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/ec2stack/ec2stack/internal/terraform"
@@ -23,8 +27,9 @@ import (
 const region = "us-east-1"
 
 // repoRoot is the repository root (two levels above this package).
-func repoRoot(t *testing.T) string {
-	t.Helper()
+func repoRoot(t *testing.T) string { return root() }
+
+func root() string {
 	_, file, _, _ := runtime.Caller(0)
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", ".."))
 }
@@ -68,23 +73,80 @@ func awsConfig(t *testing.T, s *emulator.Server) aws.Config {
 	return cfg
 }
 
-// ec2stack runs the CLI in-process from the repository root, with its working files in a test directory.
-// It returns stdout; a non-zero exit fails the test with everything the command printed.
-func ec2stack(t *testing.T, workDir string, args ...string) string {
+// cliBinary is the ec2stack command the tests run, built once by TestMain: as a process of its own, each test
+// gives it its own environment (TF_VAR_*, home, work directory), so environments can run in parallel.
+var cliBinary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		os.Exit(m.Run())
+	}
+	dir, err := os.MkdirTemp("", "ec2stack-e2e-")
+	if err == nil {
+		cliBinary = filepath.Join(dir, "ec2stack")
+		build := exec.Command("go", "build", "-o", cliBinary, "./cmd/ec2stack")
+		build.Dir = root()
+		if out, berr := build.CombinedOutput(); berr != nil {
+			err = fmt.Errorf("go build ./cmd/ec2stack: %v\n%s", berr, out)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// shell runs the CLI as a user would: from the repository, with a work directory of the test's own and the
+// variables the test sets (e.g. TF_VAR_region=eu-west-1) on top of the test process's environment.
+type shell struct {
+	work string
+	vars []string
+}
+
+func newShell(t *testing.T, vars ...string) *shell {
+	return &shell{work: t.TempDir(), vars: vars}
+}
+
+// get is the value the shell gives variable name ("" when it sets none).
+func (sh *shell) get(name string) string {
+	for _, kv := range sh.vars {
+		if k, v, _ := strings.Cut(kv, "="); k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// ec2stack runs the CLI and returns stdout; a non-zero exit fails the test with everything the command printed.
+func (sh *shell) ec2stack(t *testing.T, args ...string) string {
 	t.Helper()
-	stdout, stderr, code := runCLI(t, workDir, args...)
+	stdout, stderr, code := sh.run(t, args...)
 	if code != 0 {
 		t.Fatalf("ec2stack %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, stdout, stderr)
 	}
 	return stdout
 }
 
-func runCLI(t *testing.T, workDir string, args ...string) (stdout, stderr string, code int) {
+// run runs the CLI and returns what it printed and its exit code.
+func (sh *shell) run(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
-	t.Setenv(env.HomeVar, repoRoot(t))
-	t.Setenv(env.WorkDirVar, workDir)
+	cmd := exec.Command(cliBinary, args...)
+	cmd.Dir = root()
+	cmd.Env = append(os.Environ(), append([]string{env.HomeVar + "=" + root(), env.WorkDirVar + "=" + sh.work}, sh.vars...)...)
 	var out, errOut bytes.Buffer
-	code = cli.Run(context.Background(), args, &out, &errOut)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	case err != nil:
+		t.Fatalf("running %s: %v", cliBinary, err)
+	}
 	return out.String(), errOut.String(), code
 }
 

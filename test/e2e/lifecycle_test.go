@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -26,15 +25,16 @@ import (
 // changes, runs drift (if given) against the live environment, destroys it and checks that nothing tagged with
 // it is left, in the environment's region (TF_VAR_region, else us-east-1) and in us-east-1. live checks run on
 // the live environment right after up. It returns nothing; the outputs it checks are the ones up printed.
-func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out verify.Outputs), drift func(t *testing.T, moto *emulator.Server, work string, out verify.Outputs),
+// Environments run in parallel, each on its own moto and with its own variables (sh).
+func lifecycle(t *testing.T, envName string, sh *shell, outputs func(t *testing.T, out verify.Outputs), drift func(t *testing.T, moto *emulator.Server, sh *shell, out verify.Outputs),
 	live ...func(t *testing.T, moto *emulator.Server, out verify.Outputs)) {
 	requireTerraform(t)
+	t.Parallel()
 	moto := startMoto(t)
-	work := t.TempDir()
 	ctx := context.Background()
-	envRegion := cmp.Or(os.Getenv("TF_VAR_region"), region)
+	envRegion := cmp.Or(sh.get("TF_VAR_region"), region)
 
-	up := decode(t, ec2stack(t, work, "up", envName, "--endpoint", moto.Endpoint, "--json"))
+	up := decode(t, sh.ec2stack(t, "up", envName, "--endpoint", moto.Endpoint, "--json"))
 	raw, ok := up["outputs"].(map[string]any)
 	if !ok || len(raw) == 0 {
 		t.Fatalf("up %s --json printed no outputs: %v", envName, up)
@@ -55,7 +55,7 @@ func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out veri
 	}
 
 	t.Run("verify", func(t *testing.T) {
-		stdout, stderr, code := runCLI(t, work, "verify", envName, "--endpoint", moto.Endpoint, "--json")
+		stdout, stderr, code := sh.run(t, "verify", envName, "--endpoint", moto.Endpoint, "--json")
 		failures, checks := verifyResult(t, stdout)
 		for _, f := range failures {
 			t.Errorf("verify %s: %s", envName, f.Error())
@@ -64,7 +64,7 @@ func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out veri
 			t.Errorf("verify %s: exit %d after %d checks\n%s", envName, code, len(checks), stderr)
 		}
 		// The table names what it checked, domain by domain.
-		table := ec2stack(t, work, "verify", envName, "--endpoint", moto.Endpoint)
+		table := sh.ec2stack(t, "verify", envName, "--endpoint", moto.Endpoint)
 		for _, want := range []string{"network", "vpc.cidr", "sg.app_ssh", "asg.size", "database.multi_az", "everything holds"} {
 			if !strings.Contains(table, want) {
 				t.Errorf("verify %s table lacks %q:\n%s", envName, want, table)
@@ -73,7 +73,7 @@ func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out veri
 	})
 
 	t.Run("second plan is empty", func(t *testing.T) {
-		doc := decode(t, ec2stack(t, work, "plan", envName, "--endpoint", moto.Endpoint, "--json"))
+		doc := decode(t, sh.ec2stack(t, "plan", envName, "--endpoint", moto.Endpoint, "--json"))
 		var sum terraform.PlanSummary
 		b, _ := json.Marshal(doc["plan"])
 		if err := json.Unmarshal(b, &sum); err != nil {
@@ -88,10 +88,10 @@ func lifecycle(t *testing.T, envName string, outputs func(t *testing.T, out veri
 	})
 
 	if drift != nil {
-		t.Run("verify finds changes made out of band", func(t *testing.T) { drift(t, moto, work, out) })
+		t.Run("verify finds changes made out of band", func(t *testing.T) { drift(t, moto, sh, out) })
 	}
 
-	ec2stack(t, work, "destroy", envName, "--endpoint", moto.Endpoint)
+	sh.ec2stack(t, "destroy", envName, "--endpoint", moto.Endpoint)
 	for _, r := range slices.Compact([]string{envRegion, region}) {
 		cfg, err := moto.AWSConfig(ctx, r)
 		if err != nil {
@@ -140,8 +140,8 @@ func sshFrom(cidrs ...string) func(t *testing.T, out verify.Outputs) {
 // range to prove the rule is exactly that range; then SSH from the internet and a larger Auto Scaling group,
 // made out of band in moto, must make verify fail (exit 4) naming the security group and the group.
 func TestDev(t *testing.T) {
-	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["203.0.113.0/24"]`)
-	lifecycle(t, "dev", sshFrom("203.0.113.0/24"), func(t *testing.T, moto *emulator.Server, work string, out verify.Outputs) {
+	sh := newShell(t, `TF_VAR_ssh_authorized_cidrs=["203.0.113.0/24"]`)
+	lifecycle(t, "dev", sh, sshFrom("203.0.113.0/24"), func(t *testing.T, moto *emulator.Server, sh *shell, out verify.Outputs) {
 		ctx := context.Background()
 		cfg := awsConfig(t, moto)
 		if _, err := ec2.NewFromConfig(cfg).AuthorizeSecurityGroupIngress(ctx, &ec2.AuthorizeSecurityGroupIngressInput{
@@ -156,7 +156,7 @@ func TestDev(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		stdout, stderr, code := runCLI(t, work, "verify", "dev", "--endpoint", moto.Endpoint, "--json")
+		stdout, stderr, code := sh.run(t, "verify", "dev", "--endpoint", moto.Endpoint, "--json")
 		failures, _ := verifyResult(t, stdout)
 		if code != 4 || !strings.Contains(stderr, "ec2stack: verify dev: ") {
 			t.Errorf("verify after out-of-band changes: exit %d, want 4\n%s", code, stderr)
@@ -175,7 +175,7 @@ func TestDev(t *testing.T) {
 		if !found["ssh"] || !found["admin"] || !found["asg"] {
 			t.Errorf("verify did not name both changes (found %v); failures: %v", found, failures)
 		}
-		table, _, _ := runCLI(t, work, "verify", "dev", "--endpoint", moto.Endpoint)
+		table, _, _ := sh.run(t, "verify", "dev", "--endpoint", moto.Endpoint)
 		for _, want := range []string{out.AppSecurityGroupID, out.AutoScalingGroupName, "difference(s)"} {
 			if !strings.Contains(table, want) {
 				t.Errorf("verify table lacks %q:\n%s", want, table)
@@ -204,18 +204,16 @@ func dlmSnapshot(t *testing.T, moto *emulator.Server, out verify.Outputs) {
 
 // TestStaging: t3.medium, 2 to 4 on-demand instances, SSH only from the corporate ranges given.
 func TestStaging(t *testing.T) {
-	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["198.51.100.0/24","203.0.113.0/25"]`)
-	t.Setenv("TF_VAR_domain_name", "staging.example.com")
-	lifecycle(t, "staging", sshFrom("198.51.100.0/24", "203.0.113.0/25"), nil)
+	sh := newShell(t, `TF_VAR_ssh_authorized_cidrs=["198.51.100.0/24","203.0.113.0/25"]`, "TF_VAR_domain_name=staging.example.com")
+	lifecycle(t, "staging", sh, sshFrom("198.51.100.0/24", "203.0.113.0/25"), nil)
 }
 
 // TestStagingInEUWest1: staging in a region other than us-east-1. What CloudFront needs (its certificate, the
 // CLOUDFRONT web ACL, that ACL's log group and the group's key) must still be created in us-east-1: a log group
 // there cannot use a key of eu-west-1.
 func TestStagingInEUWest1(t *testing.T) {
-	t.Setenv("TF_VAR_region", "eu-west-1")
-	t.Setenv("TF_VAR_domain_name", "staging.example.com")
-	lifecycle(t, "staging", sshFrom(), nil, func(t *testing.T, moto *emulator.Server, out verify.Outputs) {
+	sh := newShell(t, "TF_VAR_region=eu-west-1", "TF_VAR_domain_name=staging.example.com")
+	lifecycle(t, "staging", sh, sshFrom(), nil, func(t *testing.T, moto *emulator.Server, out verify.Outputs) {
 		ctx := context.Background()
 		cfg := awsConfig(t, moto) // us-east-1
 		groups, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{
@@ -239,7 +237,6 @@ func TestStagingInEUWest1(t *testing.T) {
 // TestProd: t3.large, 3 to 10 instances over 3 AZs with a NAT gateway each, and no SSH rule at all, even when
 // the user sets ssh_authorized_cidrs.
 func TestProd(t *testing.T) {
-	t.Setenv("TF_VAR_ssh_authorized_cidrs", `["203.0.113.0/24"]`)
-	t.Setenv("TF_VAR_domain_name", "app.example.com")
-	lifecycle(t, "prod", sshFrom(), nil)
+	sh := newShell(t, `TF_VAR_ssh_authorized_cidrs=["203.0.113.0/24"]`, "TF_VAR_domain_name=app.example.com")
+	lifecycle(t, "prod", sh, sshFrom(), nil)
 }

@@ -14,6 +14,7 @@ import (
 // settings and validations of each module on its own, including what the emulator switch turns off.
 func TestModuleTerraformTests(t *testing.T) {
 	tool := requireTerraform(t)
+	t.Parallel()
 	home := t.TempDir()
 	rc, err := terraform.PrepareCLIConfig(home)
 	if err != nil {

@@ -16,9 +16,9 @@ import (
 )
 
 // planWithRealSettings plans an environment root with emulator_mode = false (what AWS gets), using moto only
-// to answer the data sources, and returns the plan, parsed and as the file of its JSON. It covers what the
-// emulator switch changes.
-func planWithRealSettings(t *testing.T, envName string, vars map[string]string) (*tfjson.Plan, string) {
+// to answer the data sources, and returns the plan, parsed and as the file of its JSON, and the root's
+// `terraform graph`. It covers what the emulator switch changes.
+func planWithRealSettings(t *testing.T, envName string, vars map[string]string) (*tfjson.Plan, string, []byte) {
 	t.Helper()
 	tool := requireTerraform(t)
 	moto := startMoto(t)
@@ -58,7 +58,11 @@ func planWithRealSettings(t *testing.T, envName string, vars map[string]string) 
 	if err := json.Unmarshal(raw, &plan); err != nil {
 		t.Fatal(err)
 	}
-	return &plan, path
+	dot, err := r.Graph(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &plan, path, dot
 }
 
 // planned returns the planned values of the resource at address, failing the test when it is not planned.
@@ -117,6 +121,7 @@ func providerOf(plan *tfjson.Plan, module, resource string) string {
 // TestPlanWithRealSettings proves, on the plan AWS would get (emulator_mode = false), every value the emulator
 // switch replaces and every feature it switches off, per environment.
 func TestPlanWithRealSettings(t *testing.T) {
+	t.Parallel()
 	const m = "module.stack.module."
 	for _, tc := range []struct {
 		env                      string
@@ -129,8 +134,9 @@ func TestPlanWithRealSettings(t *testing.T) {
 		t.Run(tc.env, func(t *testing.T) {
 			t.Parallel()
 			// The committed roots as they are: staging and prod with their placeholder domains.
-			plan, planFile := planWithRealSettings(t, tc.env, map[string]string{})
+			plan, planFile, graph := planWithRealSettings(t, tc.env, map[string]string{})
 			checkPlan(t, tc.env, planFile)
+			checkTiming(t, tc.env, plan, graph)
 			name := "ec2stack-" + tc.env
 
 			// Compute: capacity wait, Spot only in dev, ALB deletion protection in prod.

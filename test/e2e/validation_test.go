@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ec2stack/ec2stack/internal/cli"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 	"github.com/ec2stack/ec2stack/internal/verify"
@@ -21,6 +22,7 @@ import (
 // The stack fixture exposes every stack input as a variable with good dev values (testdata/stack-inputs).
 func TestInvalidInputs(t *testing.T) {
 	tool := requireTerraform(t)
+	t.Parallel()
 	moto := startMoto(t)
 	home := t.TempDir()
 	rc, err := terraform.PrepareCLIConfig(home)
@@ -30,7 +32,6 @@ func TestInvalidInputs(t *testing.T) {
 	root := filepath.Join(repoRoot(t), "test", "e2e", "testdata", "stack-inputs")
 	ctx := context.Background()
 
-	// The command-line cases run first, one after another (the CLI reads its home from the environment).
 	t.Run("command line", func(t *testing.T) { invalidCommandLines(t, moto) })
 
 	set := func(name, value string) map[string]string { return map[string]string{name: value} }
@@ -156,10 +157,12 @@ func invalidCommandLines(t *testing.T, moto *emulator.Server) {
 		{"policy dir missing", []string{"check", "dev", "--plan", devPlan, "--policy", filepath.Join(dir, "rules")}, `--policy ` + filepath.Join(dir, "rules") + ` is not a directory of .rego rules`},
 		{"exceptions file missing", []string{"check", "dev", "--plan", devPlan, "--exceptions", filepath.Join(dir, "exc.yaml")}, `--exceptions ` + filepath.Join(dir, "exc.yaml") + `: no such file`},
 	}
-	workDir := filepath.Join(dir, "work")
+	sh := &shell{work: filepath.Join(dir, "work"), vars: []string{cli.StateBucketVar + "="}}
+	workDir := sh.work
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, stderr, code := runCLI(t, workDir, tc.args...)
+			t.Parallel()
+			_, stderr, code := sh.run(t, tc.args...)
 			want := "ec2stack: " + tc.message
 			if code != 2 || !strings.Contains(stderr, want) || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 				t.Errorf("ec2stack %s: exit %d, stderr %q; want exit 2 and one line containing %q", strings.Join(tc.args, " "), code, stderr, want)
