@@ -59,7 +59,10 @@ type Finding struct {
 // Severities in decreasing order.
 var Severities = []string{"CRITICAL", "HIGH", "MEDIUM", "LOW"}
 
-const rulesPackage = "data.ec2stack.rules"
+const (
+	rulesPackage = "data.ec2stack.rules"
+	denyQuery    = "x := {p: d | some p; d := " + rulesPackage + "[p].deny}"
+)
 
 // Engine holds the compiled rules and the prepared query that evaluates all of them at once.
 type Engine struct {
@@ -200,7 +203,8 @@ func Load(c *contract.Contract, dirs ...string) (*Engine, error) {
 	sort.Slice(e.rules, func(i, j int) bool { return e.rules[i].ID < e.rules[j].ID })
 
 	store := inmem.NewFromObject(map[string]any{"contract": data})
-	e.query, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(rulesPackage)).PrepareForEval(ctx)
+	// Only the deny sets: asking for the packages whole would also evaluate every helper rule for its own sake.
+	e.query, err = rego.New(rego.Compiler(compiler), rego.Store(store), rego.Query(denyQuery)).PrepareForEval(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("prepare policy query: %s", oneLine(err))
 	}
@@ -320,14 +324,13 @@ func (e *Engine) Evaluate(ctx context.Context, plan []byte) (string, []Finding, 
 	if err != nil {
 		return env, nil, fmt.Errorf("evaluate policy: %s", oneLine(err))
 	}
-	var docs map[string]any
-	if len(rs) == 1 && len(rs[0].Expressions) == 1 {
-		docs, _ = rs[0].Expressions[0].Value.(map[string]any)
+	var denies map[string]any
+	if len(rs) == 1 {
+		denies, _ = rs[0].Bindings["x"].(map[string]any)
 	}
 	findings := []Finding{}
 	for pkg, rule := range e.byPkg {
-		doc, _ := docs[pkg].(map[string]any)
-		deny, _ := doc["deny"].([]any)
+		deny, _ := denies[pkg].([]any)
 		for _, d := range deny {
 			f, err := toFinding(rule, d)
 			if err != nil {
