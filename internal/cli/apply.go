@@ -52,7 +52,7 @@ func (c *command) runApply(ctx context.Context, s *session, sum terraform.PlanSu
 		}
 	}
 	c.progressf("applying %s: %d changes ...", s.describe(), sum.Total())
-	if err := s.runner.Apply(ctx, c.progress(sum.Total())); err != nil {
+	if err := c.timed("apply", func() error { return s.runner.Apply(ctx, c.progress(sum.Total())) }); err != nil {
 		return fmt.Errorf("apply %s: %w", s.env.Name, err)
 	}
 	deploy.ClearGate(s.runner.PlanFile())

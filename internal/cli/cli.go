@@ -8,9 +8,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/ec2stack/ec2stack/internal/contract"
 )
@@ -91,6 +93,7 @@ type command struct {
 	contract     *contract.Contract
 	preflightRun bool
 	stderr       io.Writer
+	seconds      map[string]float64 // wall time of each step (timed), in the --json document
 }
 
 func (c *command) run(ctx context.Context) error {
@@ -140,6 +143,9 @@ func (c *command) result(doc any) error {
 	if !c.opts.json {
 		return nil
 	}
+	if m, ok := doc.(map[string]any); ok && len(c.seconds) > 0 {
+		m["seconds"] = c.seconds
+	}
 	enc := json.NewEncoder(c.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -179,3 +185,15 @@ Flags (before or after ENV):
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 the plan breaks check's rules (check, plan, up, apply),
 4 verify found differences, 5 up/apply on AWS: the new hosted zone must be delegated first (the message says how).
 `
+
+// timed runs fn as the named step of the command (init, plan, check, apply, destroy) and adds its wall time to
+// the --json document's "seconds".
+func (c *command) timed(step string, fn func() error) error {
+	start := time.Now()
+	err := fn()
+	if c.seconds == nil {
+		c.seconds = map[string]float64{}
+	}
+	c.seconds[step] += math.Round(time.Since(start).Seconds()*1000) / 1000
+	return err
+}

@@ -25,7 +25,7 @@ func (c *command) destroy(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("destroy %s: %w", c.opts.env, err)
 	}
-	if err := s.init(ctx); err != nil {
+	if err := c.timed("init", func() error { return s.init(ctx) }); err != nil {
 		return err
 	}
 	outputs, err := s.runner.Outputs(ctx) // read before they are gone: where the DLM snapshots are
@@ -33,7 +33,7 @@ func (c *command) destroy(ctx context.Context) error {
 		return fmt.Errorf("destroy %s: %w", s.env.Name, err)
 	}
 	c.progressf("destroying %s ...", s.describe())
-	if err := s.runner.Destroy(ctx, c.progress(0)); err != nil {
+	if err := c.timed("destroy", func() error { return s.runner.Destroy(ctx, c.progress(0)) }); err != nil {
 		return fmt.Errorf("destroy %s: %w", s.env.Name, err)
 	}
 	snapshots, err := c.deleteSnapshots(ctx, s, outputs)

@@ -53,16 +53,24 @@ func (c *command) runPlan(ctx context.Context, s *session) (terraform.PlanSummar
 		return sum, nil, err
 	}
 	c.printPlan(s, sum)
-	report, err := c.gate(ctx, s, real)
+	var report *policy.Report
+	err = c.timed("check", func() (err error) {
+		report, err = c.gate(ctx, s, real)
+		return err
+	})
 	return sum, report, err
 }
 
 func (c *command) planOnly(ctx context.Context, s *session) (terraform.PlanSummary, error) {
-	if err := s.init(ctx); err != nil {
+	if err := c.timed("init", func() error { return s.init(ctx) }); err != nil {
 		return terraform.PlanSummary{}, err
 	}
 	deploy.ClearGate(s.runner.PlanFile())
-	sum, err := s.runner.Plan(ctx, c.progress(0))
+	var sum terraform.PlanSummary
+	err := c.timed("plan", func() (err error) {
+		sum, err = s.runner.Plan(ctx, c.progress(0))
+		return err
+	})
 	if err != nil {
 		return sum, fmt.Errorf("plan %s: %w", s.env.Name, err)
 	}
