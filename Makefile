@@ -5,7 +5,12 @@ ENVS ?= dev
 YES ?=
 PREFIX ?=
 
-.PHONY: up test test-aws test-aws-dry-run test-aws-clean lint build tools
+# bench: the environments to measure, round trips of each (medians), JSON=1 for the report as JSON.
+BENCH_ENVS ?= dev staging prod
+RUNS ?= 3
+JSON ?=
+
+.PHONY: up test bench test-aws test-aws-dry-run test-aws-clean lint build tools
 
 # Bring an environment up on the local moto emulator (started and left running; `ec2stack emulator stop`).
 up:
@@ -14,6 +19,14 @@ up:
 # Everything: the pinned scanners (built once), formatting, vet, unit tests, scans and the end-to-end tests on moto.
 test: tools lint
 	go test -count=1 -timeout 45m ./...
+
+# Speed (README, "Speed"): each environment's round trip on a private moto, the provider-waiter critical path,
+# peak memory, check --plan next to trivy, and the targets met or missed (about 4 min per round trip of dev);
+# then the Go benchmark of the rules alone (compiling them, evaluating dev's plan).
+bench: tools build
+	go build -o bin/bench ./cmd/bench
+	bin/bench --cli bin/ec2stack --envs "$(BENCH_ENVS)" --runs $(RUNS) $(if $(filter 1 yes true,$(JSON)),--json)
+	go test -run '^$$' -bench BenchmarkCheck -benchtime 10x ./internal/policy
 
 # Real AWS, opt-in, costs money (README, "Real-AWS lane"): plans ENVS under a fresh run prefix and a state of their
 # own, prints the estimated cost and asks (YES=1: does not), brings each up, runs `ec2stack verify`, checks that the
