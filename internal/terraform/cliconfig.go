@@ -1,9 +1,7 @@
 package terraform
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -50,20 +48,14 @@ func hasAWSProvider(dir, versionGlob string) bool {
 	return len(matches) > 0
 }
 
-// CLIConfig renders a Terraform CLI configuration that installs the AWS provider from mirror (when not empty)
-// and everything else directly. With a mirror, pluginCache (when not empty) is terraform's plugin cache: `init`
-// then links each working directory's provider to the cache, and the cache to the mirror (see linkMirror),
-// instead of copying the 700 MB provider binary into every TF_DATA_DIR.
-func CLIConfig(mirror, pluginCache string) string {
+// CLIConfig renders a Terraform CLI configuration that installs the AWS
+// provider from mirror (when not empty) and everything else directly.
+func CLIConfig(mirror string) string {
 	if mirror == "" {
 		return "provider_installation {\n  direct {}\n}\n"
 	}
 	aws := strconv.Quote(awsProvider)
-	cfg := ""
-	if pluginCache != "" {
-		cfg = "plugin_cache_dir = " + strconv.Quote(pluginCache) + "\n"
-	}
-	return cfg + "provider_installation {\n" +
+	return "provider_installation {\n" +
 		"  filesystem_mirror {\n" +
 		"    path    = " + strconv.Quote(mirror) + "\n" +
 		"    include = [" + aws + "]\n" +
@@ -74,52 +66,16 @@ func CLIConfig(mirror, pluginCache string) string {
 		"}\n"
 }
 
-// WriteCLIConfig writes CLIConfig(mirror, its plugin cache) to env.WorkDir(home)/terraform.rc and returns its
-// path; the plugin cache is env.WorkDir(home)/plugin-cache, holding a link to each provider package of the mirror.
+// WriteCLIConfig writes CLIConfig(mirror) to env.WorkDir(home)/terraform.rc and returns its path.
 func WriteCLIConfig(home, mirror string) (string, error) {
 	path := filepath.Join(env.WorkDir(home), "terraform.rc")
-	cache := ""
-	if mirror != "" {
-		cache = filepath.Join(env.WorkDir(home), "plugin-cache")
-		if err := linkMirror(mirror, cache); err != nil {
-			return "", fmt.Errorf("terraform plugin cache: %w", err)
-		}
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("writing terraform cli config: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(CLIConfig(mirror, cache)), 0o644); err != nil {
+	if err := os.WriteFile(path, []byte(CLIConfig(mirror)), 0o644); err != nil {
 		return "", fmt.Errorf("writing terraform cli config: %w", err)
 	}
 	return path, nil
-}
-
-// linkMirror fills the plugin cache before any terraform runs, so that concurrent inits only read it (terraform
-// does not make writes to its cache safe for concurrent use): for each AWS provider package of the mirror
-// (<version>/<os_arch>), the cache gets a symbolic link at the same place, as terraform itself would make it.
-func linkMirror(mirror, cache string) error {
-	packages, err := filepath.Glob(filepath.Join(mirror, filepath.FromSlash(awsProvider), "*", "*_*"))
-	if err != nil {
-		return err
-	}
-	for _, pkg := range packages {
-		rel, err := filepath.Rel(mirror, pkg)
-		if err != nil {
-			return err
-		}
-		link := filepath.Join(cache, rel)
-		if target, err := os.Readlink(link); err == nil && target == pkg {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(link), 0o755); err != nil {
-			return err
-		}
-		_ = os.Remove(link)
-		if err := os.Symlink(pkg, link); err != nil && !errors.Is(err, fs.ErrExist) {
-			return err
-		}
-	}
-	return nil
 }
 
 // PrepareCLIConfig finds the provider mirror (EC2STACK_PROVIDER_MIRROR or the default places) and writes the
