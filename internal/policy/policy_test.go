@@ -1,10 +1,13 @@
 package policy
 
 import (
+	"io/fs"
+
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"os"
 	"path/filepath"
 	"sort"
@@ -393,5 +396,36 @@ func TestSARIF(t *testing.T) {
 		if suppressed != (res.RuleID == "EC2S-321") {
 			t.Errorf("result %s suppressions %+v", res.RuleID, res.Suppressions)
 		}
+	}
+}
+
+// The built-in rules pass every compiler check: ec2stack skips the check-only stages for them at run time
+// (compile with full = false), so this test is where those checks run.
+func TestBuiltinRulesPassEveryCheck(t *testing.T) {
+	names, err := fs.Glob(builtin, "rules/*.rego")
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no built-in rules: %v", err)
+	}
+	modules := map[string]*ast.Module{}
+	for _, name := range names {
+		src, err := builtin.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if modules[name], err = ast.ParseModuleWithOpts(name, string(src), ast.ParserOptions{RegoVersion: ast.RegoV1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := compile(modules, true); err != nil {
+		t.Fatal(err)
+	}
+	// And a check-only stage is not skipped for a user's rules: a type error is reported.
+	bad, err := ast.ParseModuleWithOpts("user.rego", "package ec2stack.rules.user_bad\n\nx := 1 + \"a\"\n", ast.ParserOptions{RegoVersion: ast.RegoV1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	modules["user.rego"] = bad
+	if _, err := compile(modules, true); err == nil || !strings.Contains(err.Error(), "type") {
+		t.Errorf("a type error in a user's rule compiled: %v", err)
 	}
 }
