@@ -14,13 +14,9 @@ metadata := {
 
 # amis is every aws_ami data source in the configuration, as [module address, config].
 amis contains [module, c] if {
-	walk(input.configuration.root_module, [path, value])
-	count(path) >= 2
-	path[count(path) - 2] == "resources"
-	value.mode == "data"
-	value.type == "aws_ami"
-	c := value
-	names := [path[i + 1] | some i, step in path; step == "module_calls"]
+	some [names, c] in lib.config_blocks
+	c.mode == "data"
+	c.type == "aws_ami"
 	module := concat(".", [sprintf("module.%s", [n]) | some n in names])
 }
 
