@@ -17,8 +17,10 @@ up:
 	go run ./cmd/ec2stack up $(ENV)
 
 # Everything: the pinned scanners (built once), formatting, vet, unit tests, scans and the end-to-end tests on moto.
+# Up to 4 tests of a package at once (each environment on its own moto, each CLI command at most two terraform
+# processes), 2 packages at once: the environments' waits overlap without oversubscribing 2 cores much.
 test: tools lint
-	go test -count=1 -timeout 45m ./...
+	go test -count=1 -timeout 45m -parallel 4 ./...
 
 # Speed (README, "Speed"): each environment's round trip on a private moto, the provider-waiter critical path,
 # peak memory, check --plan next to trivy, and the targets met or missed (about 4 min per round trip of dev);
