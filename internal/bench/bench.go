@@ -135,8 +135,9 @@ func (o Options) roundTrip(ctx context.Context, envName string, tools *scan.Tool
 	if err != nil {
 		return r, none, none, err
 	}
-	if noop.doc.Plan.HasChanges() {
-		return r, none, none, fmt.Errorf("the plan right after up wants changes: %+v", noop.doc.Plan.Changes)
+	var sum terraform.PlanSummary
+	if err := json.Unmarshal(noop.doc.Plan, &sum); err != nil || sum.HasChanges() {
+		return r, none, none, fmt.Errorf("the plan right after up wants changes (or has no summary: %v): %s", err, noop.doc.Plan)
 	}
 	r.Seconds["noop_plan"] = noop.wall
 
@@ -171,9 +172,9 @@ type cli struct {
 // result is what one ec2stack --json command printed: its document, terraform's events and its wall time.
 type result struct {
 	doc struct {
-		Seconds   map[string]float64    `json:"seconds"`
-		Resources map[string]int        `json:"resources"`
-		Plan      terraform.PlanSummary `json:"plan"`
+		Seconds   map[string]float64 `json:"seconds"`
+		Resources map[string]int     `json:"resources"`
+		Plan      json.RawMessage    `json:"plan"` // plan and up: the summary; check: the plan file
 	}
 	events []terraform.Event
 	wall   float64
