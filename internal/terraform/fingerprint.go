@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"crypto/sha256"
+	"errors"
 	"encoding/hex"
 	"io/fs"
 	"os"
@@ -47,6 +48,9 @@ func (r *Runner) fingerprint(settings ...string) (string, error) {
 	}
 	tree := r.configTree()
 	err := filepath.WalkDir(tree, func(path string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) { // gone while walking (a temporary file of another terraform)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
@@ -60,6 +64,9 @@ func (r *Runner) fingerprint(settings ...string) (string, error) {
 			return nil
 		}
 		b, err := os.ReadFile(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
 		if err != nil {
 			return err
 		}
