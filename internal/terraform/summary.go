@@ -20,19 +20,24 @@ func Summarize(plan *tfjson.Plan) PlanSummary {
 		if action == "" {
 			continue
 		}
-		s.Changes = append(s.Changes, ResourceChange{Address: rc.Address, Type: rc.Type, Action: action})
-		switch action {
-		case "create":
-			s.Add++
-		case "update":
-			s.Change++
-		case "delete":
-			s.Destroy++
-		case "replace":
-			s.Replace++
-		}
+		s.add(ResourceChange{Address: rc.Address, Type: rc.Type, Action: action})
 	}
 	return s
+}
+
+// add appends a change and counts it.
+func (s *PlanSummary) add(ch ResourceChange) {
+	s.Changes = append(s.Changes, ch)
+	switch ch.Action {
+	case "create":
+		s.Add++
+	case "update":
+		s.Change++
+	case "delete":
+		s.Destroy++
+	case "replace":
+		s.Replace++
+	}
 }
 
 // planEvents collects a plan's planned_change and change_summary events: the plan's summary without reading the
@@ -61,17 +66,7 @@ func (p *planEvents) summary() (PlanSummary, bool) {
 		if ch.Type == "" {
 			return s, false
 		}
-		s.Changes = append(s.Changes, ch)
-		switch ch.Action {
-		case "create":
-			s.Add++
-		case "update":
-			s.Change++
-		case "delete":
-			s.Destroy++
-		case "replace":
-			s.Replace++
-		}
+		s.add(ch)
 	}
 	sort.Slice(s.Changes, func(i, j int) bool { return s.Changes[i].Address < s.Changes[j].Address })
 	ok := p.total != nil && p.total.Add == s.Add+s.Replace && p.total.Change == s.Change && p.total.Remove == s.Destroy+s.Replace
