@@ -25,7 +25,6 @@ import (
 	"github.com/ec2stack/ec2stack/internal/scan"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 	"github.com/ec2stack/ec2stack/internal/timing"
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // Options say what to measure.
@@ -280,15 +279,7 @@ func estimate(planJSON string, g timing.Graph) (timing.Estimates, error) {
 	if err != nil {
 		return timing.Estimates{}, err
 	}
-	var plan tfjson.Plan
-	if err := json.Unmarshal(raw, &plan); err != nil {
-		return timing.Estimates{}, fmt.Errorf("%s: %w", planJSON, err)
-	}
-	table, err := timing.Default()
-	if err != nil {
-		return timing.Estimates{}, err
-	}
-	return timing.Estimate(&plan, g, table)
+	return timing.EstimateJSON(raw, g)
 }
 
 // events parses the terraform events the CLI writes on stderr with --json (one JSON object per line; other

@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"text/tabwriter"
 
 	"github.com/ec2stack/ec2stack/internal/timing"
-	tfjson "github.com/hashicorp/terraform-json"
 )
 
 // planTiming, with --timing, estimates how long applying the checked plan and destroying the environment take on
@@ -53,19 +51,11 @@ func (c *command) planTiming(ctx context.Context, s *session, doc map[string]any
 // estimateTiming is the expected real-AWS apply and destroy of a plan (its `terraform show -json`) on its graph
 // (`terraform graph`), with the durations table built into ec2stack.
 func estimateTiming(planJSON, dot []byte) (timing.Estimates, error) {
-	var plan tfjson.Plan
-	if err := json.Unmarshal(planJSON, &plan); err != nil {
-		return timing.Estimates{}, fmt.Errorf("reading the plan: %w", err)
-	}
 	g, err := timing.ParseDOT(dot)
 	if err != nil {
 		return timing.Estimates{}, err
 	}
-	table, err := timing.Default()
-	if err != nil {
-		return timing.Estimates{}, err
-	}
-	return timing.Estimate(&plan, g, table)
+	return timing.EstimateJSON(planJSON, g)
 }
 
 func printTiming(w io.Writer, env string, est timing.Estimates) {

@@ -9,6 +9,7 @@
 package timing
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -38,6 +39,19 @@ type Path struct {
 type Estimates struct {
 	Apply   Path `json:"apply"`
 	Destroy Path `json:"destroy"`
+}
+
+// EstimateJSON is Estimate of a plan as `terraform show -json` prints it, with the durations table built in.
+func EstimateJSON(planJSON []byte, g Graph) (Estimates, error) {
+	var plan tfjson.Plan
+	if err := json.Unmarshal(planJSON, &plan); err != nil {
+		return Estimates{}, fmt.Errorf("reading the plan: %w", err)
+	}
+	table, err := Default()
+	if err != nil {
+		return Estimates{}, err
+	}
+	return Estimate(&plan, g, table)
 }
 
 // Estimate computes, from a plan, its configuration graph and the durations table, the critical path of applying
