@@ -12,7 +12,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -35,6 +35,11 @@ type options struct {
 	policyDir  string // --policy: extra directory of .rego rules
 	exceptions string // --exceptions: instead of policy/exceptions.yaml
 	timing     bool   // plan --timing: also the expected real-AWS apply and destroy times and critical paths
+	// cost
+	usagePath string   // --usage: overrides the environment's usage file
+	compare   []string // --compare: environments side by side
+	savings   bool     // --savings: what each cost lever saves
+	markdown  bool     // --markdown: Markdown instead of the table
 }
 
 // parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
@@ -96,6 +101,25 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return boolFlag(&o.yes)
 	case "timing":
 		return boolFlag(&o.timing)
+	case "savings":
+		return boolFlag(&o.savings)
+	case "markdown":
+		return boolFlag(&o.markdown)
+	case "usage":
+		return stringFlag(&o.usagePath)
+	case "compare":
+		var list string
+		n, err := stringFlag(&list)
+		if err != nil {
+			return n, err
+		}
+		for _, e := range strings.Split(list, ",") {
+			if err := env.Validate(strings.TrimSpace(e)); err != nil {
+				return n, usagef("--compare %s: %v", list, err)
+			}
+			o.compare = append(o.compare, strings.TrimSpace(e))
+		}
+		return n, nil
 	case "target":
 		return stringFlag(&o.target)
 	case "endpoint":
@@ -113,7 +137,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --yes, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -125,6 +149,12 @@ func (o *options) positional(pos []string) error {
 		return usagef("unknown command %q: valid commands are %s", o.verb, joinNames(verbs))
 	}
 	rest := pos[1:]
+	if o.verb == "cost" && len(o.compare) > 0 {
+		if len(rest) != 0 {
+			return usagef("usage: ec2stack cost ENV, or ec2stack cost --compare %s (not both)", strings.Join(env.Names, ","))
+		}
+		return nil
+	}
 	if o.verb == "emulator" {
 		if len(rest) != 1 || !contains(emulatorActions, rest[0]) {
 			return usagef("usage: ec2stack emulator %s", strings.Join(emulatorActions, "|"))
@@ -150,16 +180,26 @@ func (o *options) validate() error {
 		flag, value string
 		verbs       []string
 	}{
-		{"--plan", o.planPath, []string{"check"}},
+		{"--plan", o.planPath, []string{"check", "cost"}},
 		{"--sarif", o.sarifPath, []string{"check"}},
 		{"--policy", o.policyDir, []string{"check", "plan", "up"}},
 		{"--exceptions", o.exceptions, []string{"check", "plan", "up"}},
 		{"--yes", boolValue(o.yes), []string{"destroy"}},
 		{"--timing", boolValue(o.timing), []string{"plan"}},
+		{"--usage", o.usagePath, []string{"cost"}},
+		{"--compare", strings.Join(o.compare, ","), []string{"cost"}},
+		{"--savings", boolValue(o.savings), []string{"cost"}},
+		{"--markdown", boolValue(o.markdown), []string{"cost"}},
 	} {
 		if f.value != "" && !contains(f.verbs, o.verb) {
 			return usagef("%s is a flag of `ec2stack %s`, not of %s", f.flag, strings.Join(f.verbs, "`, `ec2stack "), o.verb)
 		}
+	}
+	switch {
+	case o.json && o.markdown:
+		return usagef("--json and --markdown are two outputs of cost: choose one")
+	case len(o.compare) > 0 && (o.planPath != "" || o.savings):
+		return usagef("--compare reads each environment's saved plan: it takes neither --plan nor --savings")
 	}
 	if o.target == "aws" {
 		if v := os.Getenv("TF_VAR_" + EmulatorSwitch); v != "" && v != "false" {
@@ -180,7 +220,7 @@ func (o *options) validate() error {
 		if (o.stateBucket == "") && o.verb != "emulator" {
 			o.stateBucket = os.Getenv(StateBucketVar)
 		}
-		if o.stateBucket == "" && o.verb != "emulator" && !(o.verb == "check" && o.planPath != "") {
+		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && !(o.verb == "check" && o.planPath != "") {
 			return usagef("--target aws needs a state bucket: pass --state-bucket NAME or set %s", StateBucketVar)
 		}
 	} else if o.stateBucket != "" || o.stateRegion != "" {

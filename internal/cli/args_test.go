@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -21,6 +22,9 @@ func TestParseArgs(t *testing.T) {
 		{"endpoint normalized", []string{"outputs", "--endpoint", "http://127.0.0.1:5000/", "staging"}, options{verb: "outputs", env: "staging", target: "emulator", endpoint: "http://127.0.0.1:5000"}},
 		{"emulator action", []string{"emulator", "status", "--json"}, options{verb: "emulator", action: "status", target: "emulator", json: true}},
 		{"help wins", []string{"up", "nope", "-h"}, options{target: "emulator", help: true}},
+		{"cost", []string{"cost", "prod", "--usage", "u.yaml", "--savings", "--markdown", "--plan", "p.json"}, options{verb: "cost", env: "prod", target: "emulator", usagePath: "u.yaml", savings: true, markdown: true, planPath: "p.json"}},
+		{"cost on aws needs no state bucket", []string{"cost", "dev", "--target", "aws"}, options{verb: "cost", env: "dev", target: "aws"}},
+		{"cost compare", []string{"cost", "--compare", "dev,staging,prod", "--json"}, options{verb: "cost", target: "emulator", compare: []string{"dev", "staging", "prod"}, json: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -29,7 +33,7 @@ func TestParseArgs(t *testing.T) {
 			if err != nil {
 				t.Fatalf("parseArgs(%q): %v", tt.args, err)
 			}
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Fatalf("parseArgs(%q) = %+v, want %+v", tt.args, got, tt.want)
 			}
 		})
@@ -49,21 +53,26 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --yes, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --yes, --json, --help`},
 		{[]string{"plan", "dev", "--yes"}, "ec2stack: --yes is a flag of `ec2stack destroy`, not of plan"},
 		{[]string{"apply", "dev", "--policy", "p"}, "ec2stack: --policy is a flag of `ec2stack check`, `ec2stack plan`, `ec2stack up`, not of apply"},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
 		{[]string{"up", "dev", "--target", "aws", "--endpoint", "http://127.0.0.1:5000"}, "ec2stack: --endpoint is for the emulator target only, not --target aws"},
 		{[]string{"up", "dev", "--target", "aws"}, "ec2stack: --target aws needs a state bucket: pass --state-bucket NAME or set EC2STACK_STATE_BUCKET"},
 		{[]string{"up", "dev", "--state-bucket", "b"}, "ec2stack: --state-bucket and --state-region are for --target aws; the emulator keeps state in its own bucket ec2stack-state"},
+		{[]string{"cost", "dev", "--compare", "dev,prod"}, "ec2stack: usage: ec2stack cost ENV, or ec2stack cost --compare dev,staging,prod (not both)"},
+		{[]string{"cost", "--compare", "dev,qa"}, `ec2stack: --compare dev,qa: unknown environment "qa": valid environments are dev, staging, prod`},
+		{[]string{"cost", "--compare", "dev,prod", "--savings"}, "ec2stack: --compare reads each environment's saved plan: it takes neither --plan nor --savings"},
+		{[]string{"cost", "dev", "--json", "--markdown"}, "ec2stack: --json and --markdown are two outputs of cost: choose one"},
+		{[]string{"plan", "dev", "--usage", "u.yaml"}, "ec2stack: --usage is a flag of `ec2stack cost`, not of plan"},
 		{[]string{"emulator"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 		{[]string{"emulator", "reboot"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 	}

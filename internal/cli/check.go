@@ -54,6 +54,9 @@ func (c *command) check(ctx context.Context) error {
 		if err := recordGate(c.opts.env, c.opts.target, planPath, planPath, report); err != nil {
 			return err
 		}
+		if err := writePlanJSON(planPath, planJSON); err != nil {
+			return err
+		}
 	}
 	if c.opts.sarifPath != "" {
 		doc, err := policy.SARIF(report, planPath)
@@ -65,6 +68,9 @@ func (c *command) check(ctx context.Context) error {
 		}
 	}
 	c.printReport(report, planPath, true)
+	if planJSON != nil {
+		c.costLine(home, c.opts.env, planJSON, planPath)
+	}
 	if err := c.result(map[string]any{
 		"environment": c.opts.env, "plan": planPath, "clean": report.Clean(), "rules": len(report.Rules),
 		"findings": nonNil(report.Findings), "excepted": nonNil(report.Excepted),

@@ -24,7 +24,8 @@ const (
 	ExitUsage       = 2
 	ExitViolations  = 3 // the plan breaks check's rules (check, plan, up, apply)
 	ExitDifferences = 4 // verify found the live environment differing from the contract or the outputs
-	ExitDelegation  = 5 // up, apply on AWS: the environment's new hosted zone is not delegated yet (the message says how)
+	ExitOverBudget  = 5 // cost: the plan's expected monthly cost is over the environment's budget
+	ExitDelegation  = 8 // up, apply on AWS: the environment's new hosted zone is not delegated yet (the message says how)
 )
 
 // Main runs ec2stack with the process's arguments and streams; Ctrl-C cancels
@@ -77,6 +78,10 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &d) {
 		return ExitDifferences
 	}
+	var b *budgetError
+	if errors.As(err, &b) {
+		return ExitOverBudget
+	}
 	var z *delegationError
 	if errors.As(err, &z) {
 		return ExitDelegation
@@ -94,6 +99,7 @@ type command struct {
 	preflightRun bool
 	stderr       io.Writer
 	seconds      map[string]float64 // wall time of each step (timed), in the --json document
+	costDoc      map[string]any     // plan, check, up: the plan's monthly cost, in the --json document
 }
 
 func (c *command) run(ctx context.Context) error {
@@ -112,6 +118,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.destroy(ctx)
 	case "outputs":
 		return c.outputs(ctx)
+	case "cost":
+		return c.cost(ctx)
 	case "emulator":
 		return c.emulator(ctx)
 	}
@@ -146,6 +154,9 @@ func (c *command) result(doc any) error {
 	if m, ok := doc.(map[string]any); ok && len(c.seconds) > 0 {
 		m["seconds"] = c.seconds
 	}
+	if m, ok := doc.(map[string]any); ok && c.costDoc != nil {
+		m["cost"] = c.costDoc
+	}
 	enc := json.NewEncoder(c.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -162,6 +173,10 @@ Usage:
   ec2stack verify ENV      read the live environment back and check it against the contract and outputs
   ec2stack destroy ENV     destroy everything in ENV (--target aws: --yes, or type ENV at a terminal)
   ec2stack outputs ENV     print ENV's outputs
+  ec2stack cost ENV        price ENV's saved plan a month: line items, low/expected/high totals, what the
+                           plan changes, the budget (exit 5 above it)
+  ec2stack cost --compare dev,staging,prod
+                           the environments' saved plans side by side
   ec2stack emulator start|stop|status
                            manage the moto server ec2stack keeps running
 
@@ -172,10 +187,13 @@ Flags (before or after ENV):
   --endpoint URL           use an already running moto at URL (emulator only; checked first)
   --state-bucket NAME      S3 state bucket (aws only; or EC2STACK_STATE_BUCKET)
   --state-region REGION    region of the state bucket (aws only; default: the env's region)
-  --plan FILE              check: this plan (saved plan file or its JSON) instead of planning
+  --plan FILE              check, cost: this plan (saved plan file or its JSON) instead of the saved one
   --sarif FILE             check: also write the report as SARIF 2.1.0
   --policy DIR             check, plan, up: extra directory of .rego rules (policy/ is always loaded)
   --exceptions FILE        check, plan, up: accepted exceptions (default policy/exceptions.yaml)
+  --usage FILE             cost: usage values over terraform/envs/ENV/usage.yaml (key by key)
+  --savings                cost: also what each cost lever saves a month
+  --markdown               cost: Markdown (a pull-request comment) instead of the table
   --yes                    destroy: do not ask (required on --target aws without a terminal)
   --timing                 plan: also the expected wall time of a real-AWS apply and destroy, and their
                            critical paths (resources, start, minutes; docs/timing.md)
@@ -183,7 +201,8 @@ Flags (before or after ENV):
   -h, --help               show this help
 
 Exit codes: 0 ok, 1 failure, 2 usage error, 3 the plan breaks check's rules (check, plan, up, apply),
-4 verify found differences, 5 up/apply on AWS: the new hosted zone must be delegated first (the message says how).
+4 verify found differences, 5 cost: over the environment's budget, 8 up/apply on AWS: the new hosted zone
+must be delegated first (the message says how).
 `
 
 // timed runs fn as the named step of the command (init, plan, check, apply, destroy) and adds its wall time to

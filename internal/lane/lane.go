@@ -37,14 +37,15 @@ import (
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
-// Exit codes of the lane (the README's "Real-AWS lane" lists them); 0 to 5 mean what they mean for ec2stack.
+// Exit codes of the lane (the README's "Real-AWS lane" lists them); 0 to 4 mean what they mean for ec2stack, the
+// others are the lane's own.
 const (
 	ExitOK          = 0
 	ExitFailure     = 1 // a step failed: credentials, the state bucket, terraform, AWS
 	ExitUsage       = 2 // bad flags or knobs; an environment the lane does not run; not confirmed; the roots ignore the prefix
 	ExitViolations  = 3 // a plan breaks `ec2stack check`'s rules: nothing was applied
 	ExitDifferences = 4 // `ec2stack verify` found the live environment differing (it was destroyed)
-	ExitDelegation  = 5 // as ec2stack's: apply stopped at a new hosted zone that is not delegated (it was destroyed)
+	ExitDelegation  = 5 // ec2stack's 8: apply stopped at a new hosted zone that is not delegated (it was destroyed)
 	ExitUnreachable = 6 // the application did not answer 2xx through the load balancer in time (it was destroyed)
 	ExitLeftovers   = 7 // destroy failed or something of the run is left: it may cost money, clean up
 )
@@ -146,7 +147,7 @@ type lane struct {
 	tool        terraform.Tool
 	rc          string
 	cfg         aws.Config
-	table       *price.Table
+	prices      *price.Catalog
 	envs        []env.Environment
 	regions     map[string][]string
 	envVars     map[string]map[string]string // per environment: TF_VAR_* its commands run with ("" unsets)
@@ -366,7 +367,7 @@ func (l *lane) setup(ctx context.Context) error {
 	if l.rc, err = terraform.PrepareCLIConfig(home); err != nil {
 		return err
 	}
-	if l.table, err = price.Default(); err != nil {
+	if l.prices, err = price.Load(); err != nil {
 		return err
 	}
 	dr := os.Getenv("TF_VAR_dr_region")
@@ -469,7 +470,7 @@ func (l *lane) plan(ctx context.Context, e env.Environment) (refusal, err error)
 	if d == 0 {
 		d = DefaultDurations[e.Name]
 	}
-	est, err := EstimatePlan(&plan, l.table, e.Name, d)
+	est, err := EstimatePlan(&plan, l.prices, e.Name, d)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ec2stack/ec2stack/internal/contract"
 )
@@ -18,7 +19,7 @@ const home = "../.."
 
 func table(t *testing.T) *Table {
 	t.Helper()
-	tb, err := Default()
+	tb, err := For("us-east-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,10 +34,39 @@ func TestDefaultTable(t *testing.T) {
 	if len(tb.NotIncluded) == 0 || !strings.Contains(strings.Join(tb.NotIncluded, " "), "data transfer") {
 		t.Errorf("not_included must say that data transfer is left out: %v", tb.NotIncluded)
 	}
-	// The file is the one the binary embeds.
-	b, err := os.ReadFile(filepath.Join(home, File))
-	if err != nil || string(b) != string(embedded) {
-		t.Errorf("%s is not what the package embeds (%v)", File, err)
+	// The files are the ones the binary embeds.
+	for file, emb := range map[string][]byte{File: embeddedCSV, ModelFile: embeddedModel} {
+		b, err := os.ReadFile(filepath.Join(home, file))
+		if err != nil || string(b) != string(emb) {
+			t.Errorf("%s is not what the package embeds (%v)", file, err)
+		}
+	}
+	// A second region the stack supports (its default DR region), with every item us-east-1 has.
+	c, _ := Load()
+	if got := c.Regions(); !slices.Equal(got, []string{"us-east-1", "us-west-2"}) {
+		t.Errorf("regions = %v", got)
+	}
+	west, err := For("us-west-2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(west.ItemNames(), tb.ItemNames()) {
+		t.Errorf("us-west-2 items %v differ from us-east-1's %v", west.ItemNames(), tb.ItemNames())
+	}
+	for _, name := range tb.ItemNames() {
+		if it := west.Items[name]; it.Source == "" || it.AsOf == "" || it.Unit != tb.Items[name].Unit {
+			t.Errorf("us-west-2 %s: %+v", name, it)
+		}
+	}
+	if _, err := For("eu-west-1"); err == nil || !strings.Contains(err.Error(), `no prices for region "eu-west-1" in internal/price/prices.csv: it has us-east-1, us-west-2`) {
+		t.Errorf("a region without prices: %v", err)
+	}
+}
+
+func TestStale(t *testing.T) {
+	tb := &Table{AsOf: "2026-05"}
+	if tb.Stale(time.Date(2027, 4, 30, 0, 0, 0, 0, time.UTC)) || !tb.Stale(time.Date(2027, 5, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("prices of 2026-05 should turn stale on 2027-05-01 (age %v)", tb.Age(time.Date(2027, 5, 2, 0, 0, 0, 0, time.UTC)))
 	}
 }
 
@@ -58,7 +88,7 @@ func TestLookup(t *testing.T) {
 	_, err = tb.Lookup("ec2_instance", "m5.24xlarge")
 	var m *MissingError
 	if !errors.As(err, &m) || m.Size != "m5.24xlarge" || !slices.Contains(m.Known, "t3.small") ||
-		!strings.Contains(err.Error(), `no price for ec2_instance "m5.24xlarge"`) {
+		!strings.Contains(err.Error(), `no us-east-1 price for ec2_instance "m5.24xlarge" in internal/price/prices.csv`) {
 		t.Errorf("unknown size: %v", err)
 	}
 	if _, err := tb.Lookup("elasticache", ""); !errors.As(err, &m) || !slices.Contains(m.Known, "alb") {
@@ -91,31 +121,59 @@ func TestCost(t *testing.T) {
 	near("a zone for 2 h", tb.Cost(zone, 1, 2), 0)
 	near("a zone for 13 h", tb.Cost(zone, 1, 13), 0.5)
 	near("a zone for 731 h", tb.Cost(zone, 1, 731), 1)
+	data, _ := tb.Lookup("nat_data", "")
+	if !data.Unit.Usage() {
+		t.Fatalf("nat_data = %+v: want a usage price", data)
+	}
+	near("100 GB through NAT, whatever the hours", tb.Cost(data, 100, 3), 4.5)
 }
 
 func TestParseRefusesBrokenTables(t *testing.T) {
-	base := string(embedded)
-	for name, c := range map[string]struct{ edit func(string) string }{
-		"unknown field": {func(s string) string { return s + "\nsurprise: 1\n" }},
-		"bad unit": {func(s string) string {
-			return strings.Replace(s, "unit: hour\n    usd: 0.045", "unit: fortnight\n    usd: 0.045", 1)
+	model, prices := string(embeddedModel), string(embeddedCSV)
+	for name, c := range map[string]struct {
+		file string
+		edit func(string) string
+	}{
+		"unknown field": {ModelFile, func(s string) string { return s + "\nsurprise: 1\n" }},
+		"priced type names a missing item": {ModelFile, func(s string) string {
+			return strings.Replace(s, "aws_nat_gateway: [nat_gateway, nat_data]", "aws_nat_gateway: [nat_gateways]", 1)
 		}},
-		"priced type names a missing item": {func(s string) string {
-			return strings.Replace(s, "aws_nat_gateway: [nat_gateway]", "aws_nat_gateway: [nat_gateways]", 1)
-		}},
-		"type in two lists": {func(s string) string {
+		"type in two lists": {ModelFile, func(s string) string {
 			return strings.Replace(s, "    - aws_vpc\n", "    - aws_vpc\n    - aws_nat_gateway\n", 1)
 		}},
-		"no region":       {func(s string) string { return strings.Replace(s, "region: us-east-1", "region: \"\"", 1) }},
-		"spot discount 1": {func(s string) string { return strings.Replace(s, "spot_discount: 0.60", "spot_discount: 1", 1) }},
+		"spot discount 1": {ModelFile, func(s string) string {
+			return strings.Replace(s, "spot_discount: { low: 0.60, high: 0.70 }", "spot_discount: { low: 0.60, high: 1 }", 1)
+		}},
+		"not priced without a reason": {ModelFile, func(s string) string {
+			return strings.Replace(s, "aws_cloudwatch_event_rule: events from AWS services are free", `aws_cloudwatch_event_rule: ""`, 1)
+		}},
+		"bad unit": {File, func(s string) string {
+			return strings.Replace(s, "us-east-1,nat_gateway,,hour,", "us-east-1,nat_gateway,,fortnight,", 1)
+		}},
+		"units disagree": {File, func(s string) string {
+			return strings.Replace(s, "us-west-2,nat_gateway,,hour,", "us-west-2,nat_gateway,,month,", 1)
+		}},
+		"no source": {File, func(s string) string {
+			return regexp.MustCompile(`(?m)^(us-east-1,kms_key,,month,1\.0?0?),"[^"]*"`).ReplaceAllString(s, `$1,""`)
+		}},
+		"bad date":         {File, func(s string) string { return strings.Replace(s, "2026-05\n", "May 2026\n", 1) }},
+		"negative price":   {File, func(s string) string { return strings.Replace(s, "us-east-1,nat_gateway,,hour,0.045", "us-east-1,nat_gateway,,hour,-1", 1) }},
+		"item not in yaml": {File, func(s string) string { return s + "us-east-1,elasticache,,hour,1,somewhere,2026-05\n" }},
+		"priced twice":     {File, func(s string) string { return s + "us-east-1,nat_gateway,,hour,1,somewhere,2026-05\n" }},
 	} {
 		t.Run(name, func(t *testing.T) {
-			edited := c.edit(base)
-			if edited == base {
+			m, p := model, prices
+			if c.file == ModelFile {
+				m = c.edit(m)
+			} else {
+				p = c.edit(p)
+			}
+			if m == model && p == prices {
 				t.Fatal("the edit changed nothing: the test is stale")
 			}
-			if _, err := Parse([]byte(edited)); err == nil {
-				t.Error("Parse accepted it")
+			_, err := Parse([]byte(m), []byte(p))
+			if err == nil || !strings.HasPrefix(err.Error(), c.file+": ") {
+				t.Errorf("Parse: %v, want an error about %s", err, c.file)
 			}
 		})
 	}
@@ -191,8 +249,8 @@ func TestEverySizeTheStackPlansHasAPrice(t *testing.T) {
 	}
 }
 
-// TestEveryResourceTypeIsClassified: every resource type declared in terraform/modules is priced, usage-only or
-// free in the table, so that no new kind of resource reaches a plan without a price.
+// TestEveryResourceTypeIsClassified: every resource type declared in terraform/modules is priced, not priced (with
+// the reason) or free in the table, so that no new kind of resource reaches a plan without a price.
 func TestEveryResourceTypeIsClassified(t *testing.T) {
 	tb := table(t)
 	declared := map[string]string{}
@@ -224,7 +282,7 @@ func TestEveryResourceTypeIsClassified(t *testing.T) {
 	}
 	for typ, path := range declared {
 		if c, _ := tb.Classify(typ); c == Unknown {
-			t.Errorf("%s declares %s, which %s neither prices nor lists as usage-only or free", path, typ, File)
+			t.Errorf("%s declares %s, which %s neither prices nor lists as not priced or free", path, typ, File)
 		}
 	}
 }

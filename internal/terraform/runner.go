@@ -149,6 +149,7 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 	}
 	_ = os.Remove(r.plan)
 	_ = os.Remove(r.plan + planRecord)
+	_ = os.Remove(r.plan + planJSON) // the JSON of an earlier plan (kept by ReusePlan, or by the gate for cost)
 	r.planJSON = nil
 	opts := []tfexec.PlanOption{tfexec.Out(r.plan)}
 	for _, v := range vars {
