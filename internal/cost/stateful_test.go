@@ -2,9 +2,9 @@ package cost
 
 import (
 	"math"
-	"reflect"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 

@@ -156,8 +156,10 @@ func TestParseRefusesBrokenTables(t *testing.T) {
 		"no source": {File, func(s string) string {
 			return regexp.MustCompile(`(?m)^(us-east-1,kms_key,,month,1\.0?0?),"[^"]*"`).ReplaceAllString(s, `$1,""`)
 		}},
-		"bad date":         {File, func(s string) string { return strings.Replace(s, "2026-05\n", "May 2026\n", 1) }},
-		"negative price":   {File, func(s string) string { return strings.Replace(s, "us-east-1,nat_gateway,,hour,0.045", "us-east-1,nat_gateway,,hour,-1", 1) }},
+		"bad date": {File, func(s string) string { return strings.Replace(s, "2026-05\n", "May 2026\n", 1) }},
+		"negative price": {File, func(s string) string {
+			return strings.Replace(s, "us-east-1,nat_gateway,,hour,0.045", "us-east-1,nat_gateway,,hour,-1", 1)
+		}},
 		"item not in yaml": {File, func(s string) string { return s + "us-east-1,elasticache,,hour,1,somewhere,2026-05\n" }},
 		"priced twice":     {File, func(s string) string { return s + "us-east-1,nat_gateway,,hour,1,somewhere,2026-05\n" }},
 	} {
