@@ -24,11 +24,12 @@ test: tools lint
 
 # Speed (README, "Speed"): each environment's round trip on a private moto, the provider-waiter critical path,
 # peak memory, check --plan next to trivy, and the targets met or missed (about 4 min per round trip of dev);
-# then the Go benchmark of the rules alone (compiling them, evaluating dev's plan).
+# then the Go benchmarks of the rules alone (compiling them, evaluating dev's plan) and of `cost` from a saved plan.
 bench: tools build
 	go build -o bin/bench ./cmd/bench
 	bin/bench --cli bin/ec2stack --envs "$(BENCH_ENVS)" --runs $(RUNS) $(if $(filter 1 yes true,$(JSON)),--json)
 	go test -run '^$$' -bench BenchmarkCheck -benchtime 10x ./internal/policy
+	go test -run '^$$' -bench BenchmarkCostCommand -benchtime 20x ./internal/cli
 
 # Real AWS, opt-in, costs money (README, "Real-AWS lane"): plans ENVS under a fresh run prefix and a state of their
 # own, prints the estimated cost and asks (YES=1: does not), brings each up, runs `ec2stack verify`, checks that the

@@ -300,7 +300,7 @@ func (c *command) costCompare(ctx context.Context, home string) error {
 		if c.opts.markdown {
 			return "| " + strings.Join(cells, " | ") + " |\n"
 		}
-		return strings.Join(cells, "\t") + "\n"
+		return strings.Join(cells, "\t") + "\t\n"
 	}
 	var out strings.Builder
 	head := []string{"RESOURCE TYPE (expected, USD a month)"}
@@ -342,7 +342,7 @@ func (c *command) costCompare(ctx context.Context, home string) error {
 	if c.opts.markdown {
 		fmt.Fprint(c.stdout, out.String())
 	} else {
-		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprint(tw, out.String())
 		tw.Flush()
 	}

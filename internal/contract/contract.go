@@ -101,9 +101,9 @@ type Keys struct {
 	MinDeletionWindowDays int `yaml:"min_deletion_window_days" json:"min_deletion_window_days"`
 }
 
-// Budget is room for a monthly cost budget; no command reads it yet.
+// Budget is the environment's monthly cost budget: `ec2stack cost` exits 5 above it.
 type Budget struct {
-	MonthlyUSD *float64 `yaml:"monthly_usd" json:"monthly_usd"`
+	MonthlyUSD *float64 `yaml:"monthly_usd" json:"monthly_usd"` // nil: no budget
 }
 
 // Recovery is room for recovery objectives; no command reads them yet.
@@ -256,6 +256,9 @@ func (e Environment) validate() error {
 	}
 	if !instanceClass.MatchString(e.Database.InstanceClass) {
 		errs = append(errs, fieldError("database.instance_class", "an RDS instance class such as db.t3.micro", fmt.Sprintf("%q", e.Database.InstanceClass)))
+	}
+	if b := e.Budget.MonthlyUSD; b != nil && !(*b > 0) {
+		errs = append(errs, fieldError("budget.monthly_usd", "a positive number of USD a month, or null for no budget", *b))
 	}
 	if e.Backup.Enabled {
 		errs = append(errs, between("backup.min_retention_days", e.Backup.MinRetentionDays, 1, 35000))

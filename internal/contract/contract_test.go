@@ -94,6 +94,7 @@ func TestInvalidContracts(t *testing.T) {
 		{"key window", "min_deletion_window_days: 30", "min_deletion_window_days: 31", "environments.prod.keys.min_deletion_window_days must be a whole number from 7 to 30; got 31"},
 		{"alerting", "alerting: on_call", "alerting: pager", `environments.prod.alerting must be one of alarms, on_call; got "pager"`},
 		{"version", "version: 1", "version: 2", "version must be 1; got 2"},
+		{"budget", "monthly_usd: 1000", "monthly_usd: 0", "environments.prod.budget.monthly_usd must be a positive number of USD a month, or null for no budget; got 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if !strings.Contains(good, tc.old) {

@@ -73,7 +73,7 @@ func (c *Contract) Table() string {
 		{"KMS key deletion window (at least)", func(e Environment) string {
 			return fmt.Sprintf("%d days", e.Keys.MinDeletionWindowDays)
 		}},
-		{"Monthly budget (not yet checked)", func(e Environment) string { return optional(e.Budget.MonthlyUSD, "$%g") }},
+		{"Monthly budget (`ec2stack cost` exits 5 above it)", func(e Environment) string { return optional(e.Budget.MonthlyUSD, "$%g") }},
 		{"RTO / RPO (not yet checked)", func(e Environment) string {
 			if e.Recovery.RTOHours == nil && e.Recovery.RPOHours == nil {
 				return "-"
