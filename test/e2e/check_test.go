@@ -15,7 +15,7 @@ import (
 	"github.com/ec2stack/ec2stack/internal/scan"
 )
 
-var updateScanReport = flag.Bool("update", false, "rewrite the plan sections of "+scan.ReportFile)
+var update = flag.Bool("update", false, "rewrite the plan sections of "+scan.ReportFile+" and the cost golden files in testdata/cost")
 
 // checkPlan gates an environment's real-settings plan: trivy finds nothing HIGH or CRITICAL (MEDIUM/LOW are
 // tracked in docs/security-scan.md), the committed code passes every `ec2stack check` rule (with the committed
@@ -231,7 +231,7 @@ func trivyPlan(t *testing.T, envName, planFile string) {
 	for _, f := range scan.Filter(findings, scan.Finding.Gating) {
 		t.Errorf("trivy on the %s plan: %s", envName, f)
 	}
-	if err := scan.CheckReport(tools, envName, findings, *updateScanReport); err != nil {
+	if err := scan.CheckReport(tools, envName, findings, *update); err != nil {
 		t.Error(err)
 	}
 }

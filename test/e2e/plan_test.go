@@ -137,6 +137,10 @@ func TestPlanWithRealSettings(t *testing.T) {
 			plan, planFile, graph := planWithRealSettings(t, tc.env, map[string]string{})
 			checkPlan(t, tc.env, planFile)
 			checkTiming(t, tc.env, plan, graph)
+			checkCost(t, tc.env, planFile)
+			if tc.prod {
+				checkCostDiff(t, planFile)
+			}
 			name := "ec2stack-" + tc.env
 
 			// Compute: capacity wait, Spot only in dev, ALB deletion protection in prod.
