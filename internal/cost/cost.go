@@ -305,27 +305,10 @@ func (p *pricing) add(r resource, what, item, size string, count, factor Amount,
 	if err != nil {
 		return fmt.Errorf("%s: %w", r.address, err)
 	}
-	qty := p.billed(pr, count)
+	qty := Amount{p.t.Billed(pr, count.Low, p.hours), p.t.Billed(pr, count.Expected, p.hours), p.t.Billed(pr, count.High, p.hours)}
 	p.lines = append(p.lines, Line{Address: r.address, Type: r.typ, What: what, Item: item, Size: size, Unit: unitLabel(pr.Unit),
 		UnitUSD: pr.USD, Quantity: qty, Monthly: qty.times(factor).scale(pr.USD), Note: note})
 	return nil
-}
-
-// billed is the quantity a price is charged on: hours of existence, months (pro rata, or each month begun),
-// or the amount used, pro rata to the period.
-func (p *pricing) billed(pr price.Price, count Amount) Amount {
-	switch {
-	case pr.Unit.Usage():
-		return count.scale(p.hours / p.t.HoursPerMonth)
-	case pr.Unit == price.Hour:
-		return count.scale(p.hours)
-	case pr.Prorated:
-		return count.scale(p.hours / p.t.HoursPerMonth)
-	case p.hours <= pr.GraceHours:
-		return Amount{}
-	default:
-		return count.scale(math.Ceil(p.hours / p.t.HoursPerMonth))
-	}
 }
 
 func unitLabel(u price.Unit) string {

@@ -56,7 +56,7 @@ func estimate(t testing.TB, plan *tfjson.Plan, u Usage, budget *float64) Report 
 	return r
 }
 
-func fixture(t testing.TB, u Usage, _ float64) Report { return estimate(t, fixturePlan(t), u, nil) }
+func fixture(t testing.TB, u Usage) Report { return estimate(t, fixturePlan(t), u, nil) }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-6 }
 
@@ -76,7 +76,7 @@ func line(t *testing.T, r Report, address, what string) Line {
 // written out here by hand.
 func TestEstimateFixture(t *testing.T) {
 	u := fixtureUsage()
-	r := fixture(t, u, 0)
+	r := fixture(t, u)
 	const (
 		m   = "module.stack.module."
 		h   = 730.0
@@ -230,7 +230,7 @@ func TestStaleAndBudget(t *testing.T) {
 	if !r.PricesStale || !slices.ContainsFunc(r.Warnings, func(w string) bool { return strings.Contains(w, "more than a year old") }) {
 		t.Errorf("stale prices: %v %v", r.PricesStale, r.Warnings)
 	}
-	total := fixture(t, Usage{}, 0).Total.Expected
+	total := fixture(t, Usage{}).Total.Expected
 	for budget, over := range map[float64]bool{total - 1: true, total + 1: false, total: false} {
 		b := budget
 		if r := estimate(t, fixturePlan(t), Usage{}, &b); r.OverBudget != over || *r.Budget != b {

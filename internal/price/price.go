@@ -408,23 +408,25 @@ func (t *Table) Lookup(item, size string) (Price, error) {
 	return p, nil
 }
 
-// Cost is what quantity units of p cost over hours: hourly prices times hours; monthly and GB-monthly prices
-// pro rata (hours / hours_per_month), or, where not prorated, a whole month for each month begun, nothing within
-// the grace hours; usage prices (per GB, request, LCU-hour) times the quantity used, whatever the hours.
-func (t *Table) Cost(p Price, quantity, hours float64) float64 {
+// Billed is the quantity p is charged on when count things exist for hours (or, for usage prices, count is the
+// amount used in a month): hours for hourly prices; months pro rata (hours / hours_per_month) for monthly and
+// GB-monthly prices, or, where not prorated, a whole month for each month begun and nothing within the grace
+// hours; the amount used, pro rata to the hours, for usage prices (per GB, request, LCU-hour).
+func (t *Table) Billed(p Price, count, hours float64) float64 {
 	switch {
-	case p.Unit.Usage():
-		return p.USD * quantity
 	case p.Unit == Hour:
-		return p.USD * quantity * hours
-	case p.Prorated:
-		return p.USD * quantity * hours / t.HoursPerMonth
+		return count * hours
+	case p.Unit.Usage() || p.Prorated:
+		return count * hours / t.HoursPerMonth
 	case hours <= p.GraceHours:
 		return 0
 	default:
-		return p.USD * quantity * math.Ceil(hours/t.HoursPerMonth)
+		return count * math.Ceil(hours/t.HoursPerMonth)
 	}
 }
+
+// Cost is what count things of p cost over hours: the billed quantity times the price.
+func (t *Table) Cost(p Price, count, hours float64) float64 { return p.USD * t.Billed(p, count, hours) }
 
 // Class is how the table classifies a resource type.
 type Class string

@@ -125,7 +125,8 @@ func TestCost(t *testing.T) {
 	if !data.Unit.Usage() {
 		t.Fatalf("nat_data = %+v: want a usage price", data)
 	}
-	near("100 GB through NAT, whatever the hours", tb.Cost(data, 100, 3), 4.5)
+	near("100 GB a month through NAT", tb.Cost(data, 100, 730), 4.5)
+	near("100 GB a month through NAT, for 73 h", tb.Cost(data, 100, 73), 0.45)
 }
 
 func TestParseRefusesBrokenTables(t *testing.T) {
