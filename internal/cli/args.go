@@ -6,13 +6,14 @@ import (
 
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
+	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
 // StateBucketVar is the environment variable for the aws target's state bucket.
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -40,6 +41,7 @@ type options struct {
 	compare   []string // --compare: environments side by side
 	savings   bool     // --savings: what each cost lever saves
 	markdown  bool     // --markdown: Markdown instead of the table
+	lockID    string   // unlock --lock-id: the lock to release
 }
 
 // parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
@@ -107,6 +109,8 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return boolFlag(&o.markdown)
 	case "usage":
 		return stringFlag(&o.usagePath)
+	case "lock-id":
+		return stringFlag(&o.lockID)
 	case "compare":
 		var list string
 		n, err := stringFlag(&list)
@@ -137,7 +141,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --yes, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -190,12 +194,17 @@ func (o *options) validate() error {
 		{"--compare", strings.Join(o.compare, ","), []string{"cost"}},
 		{"--savings", boolValue(o.savings), []string{"cost"}},
 		{"--markdown", boolValue(o.markdown), []string{"cost"}},
+		{"--lock-id", o.lockID, []string{"unlock"}},
 	} {
 		if f.value != "" && !contains(f.verbs, o.verb) {
 			return usagef("%s is a flag of `ec2stack %s`, not of %s", f.flag, strings.Join(f.verbs, "`, `ec2stack "), o.verb)
 		}
 	}
 	switch {
+	case o.verb == "unlock" && o.lockID == "":
+		return usagef("unlock %s needs --lock-id ID: the lock ID that the locked command printed", o.env)
+	case o.verb == "unlock" && !terraform.ValidLockID(o.lockID):
+		return usagef("--lock-id %q is not a terraform lock ID (a UUID such as 0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f)", o.lockID)
 	case o.json && o.markdown:
 		return usagef("--json and --markdown are two outputs of cost: choose one")
 	case len(o.compare) > 0 && (o.planPath != "" || o.savings):

@@ -53,15 +53,15 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --yes, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --yes, --json, --help`},
 		{[]string{"plan", "dev", "--yes"}, "ec2stack: --yes is a flag of `ec2stack destroy`, not of plan"},
 		{[]string{"apply", "dev", "--policy", "p"}, "ec2stack: --policy is a flag of `ec2stack check`, `ec2stack plan`, `ec2stack up`, not of apply"},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
@@ -73,6 +73,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"cost", "--compare", "dev,prod", "--savings"}, "ec2stack: --compare reads each environment's saved plan: it takes neither --plan nor --savings"},
 		{[]string{"cost", "dev", "--json", "--markdown"}, "ec2stack: --json and --markdown are two outputs of cost: choose one"},
 		{[]string{"plan", "dev", "--usage", "u.yaml"}, "ec2stack: --usage is a flag of `ec2stack cost`, not of plan"},
+		{[]string{"unlock", "dev"}, "ec2stack: unlock dev needs --lock-id ID: the lock ID that the locked command printed"},
+		{[]string{"unlock", "dev", "--lock-id", "abc"}, `ec2stack: --lock-id "abc" is not a terraform lock ID (a UUID such as 0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f)`},
+		{[]string{"plan", "dev", "--lock-id", "0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f"}, "ec2stack: --lock-id is a flag of `ec2stack unlock`, not of plan"},
 		{[]string{"emulator"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 		{[]string{"emulator", "reboot"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 	}

@@ -51,7 +51,7 @@ func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return ExitOK
 	}
 	c := &command{opts: o, stdin: stdin, stdout: stdout, stderr: stderr}
-	return fail(stderr, c.run(ctx))
+	return fail(stderr, c.asLocked(c.run(ctx)))
 }
 
 // usageError marks errors in how ec2stack was called (exit code 2).
@@ -120,6 +120,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.outputs(ctx)
 	case "cost":
 		return c.cost(ctx)
+	case "unlock":
+		return c.unlock(ctx)
 	case "emulator":
 		return c.emulator(ctx)
 	}
@@ -177,6 +179,8 @@ Usage:
                            plan changes, the budget (exit 5 above it)
   ec2stack cost --compare dev,staging,prod
                            the environments' saved plans side by side
+  ec2stack unlock ENV --lock-id ID
+                           release the state lock a killed run left (the locked command names the ID)
   ec2stack emulator start|stop|status
                            manage the moto server ec2stack keeps running
 
@@ -194,15 +198,17 @@ Flags (before or after ENV):
   --usage FILE             cost: usage values over terraform/envs/ENV/usage.yaml (key by key)
   --savings                cost: also what each cost lever saves a month
   --markdown               cost: Markdown (a pull-request comment) instead of the table
+  --lock-id ID             unlock: the state lock to release
   --yes                    destroy: do not ask (required on --target aws without a terminal)
   --timing                 plan: also the expected wall time of a real-AWS apply and destroy, and their
                            critical paths (resources, start, minutes; docs/timing.md)
   --json                   one JSON document on stdout; progress as JSON lines on stderr
   -h, --help               show this help
 
-Exit codes: 0 ok, 1 failure, 2 usage error, 3 the plan breaks check's rules (check, plan, up, apply),
-4 verify found differences, 5 cost: over the environment's budget, 8 up/apply on AWS: the new hosted zone
-must be delegated first (the message says how).
+Exit codes: 0 ok, 1 failure (also: ENV's state is locked by another run; the message names the holder and
+how to release a lock a killed run left), 2 usage error, 3 the plan breaks check's rules (check, plan, up,
+apply), 4 verify found differences, 5 cost: over the environment's budget, 8 up/apply on AWS: the new hosted
+zone must be delegated first (the message says how).
 `
 
 // timed runs fn as the named step of the command (init, plan, check, apply, destroy) and adds its wall time to
