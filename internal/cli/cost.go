@@ -16,6 +16,7 @@ import (
 	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/cost"
 	"github.com/ec2stack/ec2stack/internal/deploy"
+	tfplan "github.com/ec2stack/ec2stack/internal/plan"
 	"github.com/ec2stack/ec2stack/internal/price"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
@@ -81,7 +82,7 @@ func (c *command) estimateJSON(home, env string, raw []byte, from string) (cost.
 	if err := json.Unmarshal(raw, &plan); err != nil || plan.FormatVersion == "" {
 		return cost.Report{}, usagef("%s is not the JSON of a terraform plan", from)
 	}
-	if got := outputOf(&plan, "environment"); got != "" && got != env {
+	if got := tfplan.Output(&plan, "environment"); got != "" && got != env {
 		return cost.Report{}, usagef("%s is a plan of environment %q, not %q", from, got, env)
 	}
 	usage, err := cost.LoadUsage(home, env, c.opts.usagePath)
@@ -139,14 +140,6 @@ func writePlanJSON(planFile string, raw []byte) error {
 		return nil
 	}
 	return os.WriteFile(planFile+".json", raw, 0o644)
-}
-
-func outputOf(plan *tfjson.Plan, name string) string {
-	if plan.PlannedValues == nil || plan.PlannedValues.Outputs[name] == nil {
-		return ""
-	}
-	s, _ := plan.PlannedValues.Outputs[name].Value.(string)
-	return s
 }
 
 // costLine is the one-line figure plan, check and up show, and their --json documents carry as "cost".

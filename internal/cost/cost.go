@@ -15,6 +15,7 @@ import (
 
 	tfjson "github.com/hashicorp/terraform-json"
 
+	tfplan "github.com/ec2stack/ec2stack/internal/plan"
 	"github.com/ec2stack/ec2stack/internal/price"
 )
 
@@ -117,7 +118,7 @@ func Estimate(plan *tfjson.Plan, o Options) (Report, error) {
 	if plan == nil {
 		return Report{}, fmt.Errorf("cost %s: no plan", o.Env)
 	}
-	region := outputString(plan, "region")
+	region := tfplan.Output(plan, "region")
 	if region == "" {
 		if v, ok := plan.Variables["region"]; ok && v != nil {
 			region, _ = v.Value.(string)
@@ -390,16 +391,6 @@ func availabilityZones(plan *tfjson.Plan, subnets []resource) (int, string) {
 		return len(zones), fmt.Sprintf("(%d zones of the subnets)", len(zones))
 	}
 	return 1, "(zones unknown: 1 assumed)"
-}
-
-func outputString(plan *tfjson.Plan, name string) string {
-	if plan.PlannedValues == nil {
-		return ""
-	}
-	if o, ok := plan.PlannedValues.Outputs[name]; ok && o != nil {
-		return str(o.Value)
-	}
-	return ""
 }
 
 func num(v any) float64 {

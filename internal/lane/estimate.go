@@ -88,14 +88,6 @@ func str(v any) string {
 	return s
 }
 
-func outputString(plan *tfjson.Plan, name string) string {
-	if plan.PlannedValues == nil || plan.PlannedValues.Outputs[name] == nil {
-		return ""
-	}
-	s, _ := plan.PlannedValues.Outputs[name].Value.(string)
-	return s
-}
-
 // minutes writes a duration as 45m or 1h30m.
 func minutes(d time.Duration) string {
 	s := strings.TrimSuffix(d.Round(time.Minute).String(), "0s")

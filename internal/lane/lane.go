@@ -33,6 +33,7 @@ import (
 	"github.com/ec2stack/ec2stack/internal/contract"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
+	tfplan "github.com/ec2stack/ec2stack/internal/plan"
 	"github.com/ec2stack/ec2stack/internal/price"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
@@ -463,7 +464,7 @@ func (l *lane) plan(ctx context.Context, e env.Environment) (refusal, err error)
 			l.regions[e.Name][2] = dr
 		}
 	}
-	if region := outputString(&plan, "region"); region != "" {
+	if region := tfplan.Output(&plan, "region"); region != "" {
 		l.regions[e.Name][0] = region
 	}
 	d := l.o.Duration
