@@ -54,9 +54,6 @@ func (c *command) check(ctx context.Context) error {
 		if err := recordGate(c.opts.env, c.opts.target, planPath, planPath, report); err != nil {
 			return err
 		}
-		if err := writePlanJSON(planPath, planJSON); err != nil {
-			return err
-		}
 	}
 	if c.opts.sarifPath != "" {
 		doc, err := policy.SARIF(report, planPath)

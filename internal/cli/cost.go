@@ -54,7 +54,7 @@ func (c *command) cost(ctx context.Context) error {
 		fmt.Fprintf(c.stderr, "ec2stack: warning: %s\n", w)
 	}
 	if r.OverBudget {
-		return &budgetError{msg: fmt.Sprintf("cost %s: expected USD %.2f a month is over the budget of USD %.2f (%s)", r.Env, r.Total.Expected, *r.Budget, "policy/contract.yaml")}
+		return &budgetError{msg: fmt.Sprintf("cost %s: expected USD %.2f a month is over the budget of USD %.2f (%s)", r.Env, r.Total.Expected, *r.Budget, contract.File)}
 	}
 	return nil
 }
@@ -132,14 +132,6 @@ func savedPlanJSON(home, target, env string) ([]byte, string, error) {
 		return nil, "", fmt.Errorf("no JSON of the checked plan %s: run `%s` again", g.CheckedPlan, cmd)
 	}
 	return raw, g.CheckedPlan, nil
-}
-
-// writePlanJSON keeps the JSON of a checked plan beside it (plan.tfplan.json), for cost.
-func writePlanJSON(planFile string, raw []byte) error {
-	if old, err := os.ReadFile(planFile + ".json"); err == nil && string(old) == string(raw) {
-		return nil
-	}
-	return os.WriteFile(planFile+".json", raw, 0o644)
 }
 
 // costLine is the one-line figure plan, check and up show, and their --json documents carry as "cost".

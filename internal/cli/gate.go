@@ -98,9 +98,6 @@ func (c *command) gate(ctx context.Context, s *session, real <-chan checkedPlan)
 	}
 	c.printReport(report, p.file, false)
 	if p.json != nil {
-		if err := writePlanJSON(p.file, p.json); err != nil {
-			return nil, err
-		}
 		c.costLine(s.home, s.env.Name, p.json, p.file)
 	}
 	return report, nil

@@ -147,10 +147,8 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 			return s, nil
 		}
 	}
-	_ = os.Remove(r.plan)
+	r.dropPlan()
 	_ = os.Remove(r.plan + planRecord)
-	_ = os.Remove(r.plan + planJSON) // the JSON of an earlier plan (kept by ReusePlan, or by the gate for cost)
-	r.planJSON = nil
 	opts := []tfexec.PlanOption{tfexec.Out(r.plan)}
 	for _, v := range vars {
 		opts = append(opts, tfexec.Var(v))
@@ -176,9 +174,6 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 		}
 	}
 	if r.opts.ReusePlan {
-		if err := os.WriteFile(r.plan+planJSON, r.planJSON, 0o644); err != nil {
-			return PlanSummary{}, err
-		}
 		if err := writeRecord(r.plan+planRecord, sum); err != nil {
 			return PlanSummary{}, err
 		}
@@ -186,7 +181,7 @@ func (r *Runner) Plan(ctx context.Context, progress func(Event)) (PlanSummary, e
 	return summary, nil
 }
 
-// summarizeSaved reads the saved plan's JSON (keeping it for PlanJSON) and summarizes it.
+// summarizeSaved reads the saved plan's JSON (PlanJSON keeps it) and summarizes it.
 func (r *Runner) summarizeSaved(ctx context.Context) (PlanSummary, error) {
 	raw, err := r.PlanJSON(ctx, "")
 	if err != nil {
@@ -196,7 +191,6 @@ func (r *Runner) summarizeSaved(ctx context.Context) (PlanSummary, error) {
 	if err := json.Unmarshal(raw, &plan); err != nil {
 		return PlanSummary{}, fmt.Errorf("reading the plan %s: %w", r.plan, err)
 	}
-	r.planJSON = raw
 	return Summarize(&plan), nil
 }
 
@@ -231,7 +225,8 @@ func (r *Runner) ShowPlan(ctx context.Context) (*tfjson.Plan, error) {
 }
 
 // PlanJSON is a plan file as `terraform show -json` prints it, byte for byte
-// (tfjson's types drop fields that policy rules read). path "" means the saved plan.
+// (tfjson's types drop fields that policy rules read). path "" means the saved plan, whose JSON is also kept
+// beside it until the next Plan.
 func (r *Runner) PlanJSON(ctx context.Context, path string) ([]byte, error) {
 	if path == "" {
 		if !r.HasPlan() {
@@ -256,6 +251,12 @@ func (r *Runner) PlanJSON(ctx context.Context, path string) ([]byte, error) {
 	if _, err := tf.ShowPlanFile(ctx, path); err != nil {
 		return nil, fmt.Errorf("terraform show %s: %w", path, err)
 	}
+	if path == r.plan { // kept beside the saved plan (plan.tfplan.json): ReusePlan and `ec2stack cost` read it
+		r.planJSON = out.Bytes()
+		if err := os.WriteFile(r.plan+planJSON, r.planJSON, 0o644); err != nil {
+			return nil, err
+		}
+	}
 	return out.Bytes(), nil
 }
 
@@ -270,8 +271,7 @@ func (r *Runner) Apply(ctx context.Context, progress func(Event)) error {
 	if err != nil {
 		return fmt.Errorf("terraform apply: %w", err)
 	}
-	_ = os.Remove(r.plan)
-	r.planJSON = nil
+	r.dropPlan()
 	return nil
 }
 
@@ -295,8 +295,7 @@ func (r *Runner) ApplyTargets(ctx context.Context, targets []string, progress fu
 	if err != nil {
 		return fmt.Errorf("terraform apply -target: %w", err)
 	}
-	_ = os.Remove(r.plan)
-	r.planJSON = nil
+	r.dropPlan()
 	return nil
 }
 
@@ -316,9 +315,15 @@ func (r *Runner) Destroy(ctx context.Context, progress func(Event)) error {
 	if err != nil {
 		return fmt.Errorf("terraform destroy: %w", err)
 	}
-	_ = os.Remove(r.plan)
-	r.planJSON = nil
+	r.dropPlan()
 	return nil
+}
+
+// dropPlan removes the saved plan and its JSON: applied, destroyed, or about to be made anew.
+func (r *Runner) dropPlan() {
+	_ = os.Remove(r.plan)
+	_ = os.Remove(r.plan + planJSON)
+	r.planJSON = nil
 }
 
 // Outputs returns the root module outputs with decoded values.
