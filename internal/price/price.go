@@ -268,7 +268,7 @@ func (c *Catalog) readPrices(b []byte) error {
 		return fmt.Errorf("the first line must be %s", strings.Join(header, ","))
 	}
 	c.regions = map[string]map[string]Item{}
-	units := map[string]Unit{}
+	unitOf := map[string]Unit{}
 	for i, row := range rows[1:] {
 		line := i + 2
 		region, name, size, unit, usdText, source, asOf := row[0], row[1], row[2], Unit(row[3]), row[4], row[5], row[6]
@@ -278,10 +278,10 @@ func (c *Catalog) readPrices(b []byte) error {
 			return fmt.Errorf("line %d: no region", line)
 		case !ok:
 			return fmt.Errorf("line %d: item %q is not in %s", line, name, ModelFile)
-		case !slices.Contains(allUnits(), unit):
+		case !slices.Contains(units, unit):
 			return fmt.Errorf("line %d: unit %q is not one of %s", line, unit, joinUnits())
-		case units[name] != "" && units[name] != unit:
-			return fmt.Errorf("line %d: %s is priced per %s here and per %s elsewhere", line, name, unit, units[name])
+		case unitOf[name] != "" && unitOf[name] != unit:
+			return fmt.Errorf("line %d: %s is priced per %s here and per %s elsewhere", line, name, unit, unitOf[name])
 		case strings.TrimSpace(source) == "":
 			return fmt.Errorf("line %d: %s has no source", line, name)
 		case meta.Prorated != nil && !*meta.Prorated && unit != Month:
@@ -294,7 +294,7 @@ func (c *Catalog) readPrices(b []byte) error {
 		if err != nil || usd < 0 || (size != "" && usd == 0) {
 			return fmt.Errorf("line %d: price %q of %s is not a non-negative number (sizes: positive)", line, usdText, name)
 		}
-		units[name] = unit
+		unitOf[name] = unit
 		items := c.regions[region]
 		if items == nil {
 			items = map[string]Item{}
@@ -326,14 +326,12 @@ func (c *Catalog) readPrices(b []byte) error {
 		items[name] = it
 	}
 	for _, name := range slices.Sorted(maps.Keys(c.Items)) {
-		if units[name] == "" {
+		if unitOf[name] == "" {
 			return fmt.Errorf("item %s of %s has no price in any region", name, ModelFile)
 		}
 	}
 	return nil
 }
-
-func allUnits() []Unit { return units }
 
 func joinUnits() string {
 	s := make([]string, len(units))
