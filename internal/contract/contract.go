@@ -34,19 +34,20 @@ type Contract struct {
 
 // Environment holds one environment's requirements. Field docs say whether a value is exact or a minimum.
 type Environment struct {
-	Name               string   `yaml:"-" json:"name"`
-	Network            Network  `yaml:"network" json:"network"`
-	Compute            Compute  `yaml:"compute" json:"compute"`
-	Access             Access   `yaml:"access" json:"access"`
-	Database           Database `yaml:"database" json:"database"`
-	DeletionProtection bool     `yaml:"deletion_protection" json:"deletion_protection"` // true: database and load balancer protected
-	Backup             Backup   `yaml:"backup" json:"backup"`
-	Logs               Logs     `yaml:"logs" json:"logs"`
-	Keys               Keys     `yaml:"keys" json:"keys"`
-	Edge               bool     `yaml:"edge" json:"edge"` // exact: CloudFront, WAF, DNS zone and certificates
-	Alerting           string   `yaml:"alerting" json:"alerting"`
-	Budget             Budget   `yaml:"budget" json:"budget"`
-	Recovery           Recovery `yaml:"recovery" json:"recovery"`
+	Name               string     `yaml:"-" json:"name"`
+	Network            Network    `yaml:"network" json:"network"`
+	Compute            Compute    `yaml:"compute" json:"compute"`
+	Access             Access     `yaml:"access" json:"access"`
+	Database           Database   `yaml:"database" json:"database"`
+	DeletionProtection bool       `yaml:"deletion_protection" json:"deletion_protection"` // true: database and load balancer protected
+	Backup             Backup     `yaml:"backup" json:"backup"`
+	Logs               Logs       `yaml:"logs" json:"logs"`
+	Keys               Keys       `yaml:"keys" json:"keys"`
+	Edge               bool       `yaml:"edge" json:"edge"` // exact: CloudFront, WAF, DNS zone and certificates
+	Alerting           string     `yaml:"alerting" json:"alerting"`
+	Budget             Budget     `yaml:"budget" json:"budget"`
+	Deployment         Deployment `yaml:"deployment" json:"deployment"`
+	Recovery           Recovery   `yaml:"recovery" json:"recovery"`
 }
 
 // Network requirements (all exact).
@@ -106,6 +107,18 @@ type Budget struct {
 	MonthlyUSD *float64 `yaml:"monthly_usd" json:"monthly_usd"` // nil: no budget
 }
 
+// Deployment is how a release reaches the environment.
+type Deployment struct {
+	// Approval: required (apply needs `ec2stack approve` of the exact plan) | none.
+	Approval string `yaml:"approval" json:"approval"`
+	// PromoteFrom is the environment whose applied, verified, drift-free release `ec2stack promote` brings here
+	// ("": none, releases are applied directly).
+	PromoteFrom string `yaml:"promote_from" json:"promote_from"`
+}
+
+// NeedsApproval reports whether apply needs an approval of the exact plan.
+func (d Deployment) NeedsApproval() bool { return d.Approval == ApprovalRequired }
+
 // Recovery is room for recovery objectives; no command reads them yet.
 type Recovery struct {
 	RTOHours *float64 `yaml:"rto_hours" json:"rto_hours"`
@@ -128,6 +141,9 @@ const (
 
 	AlertingAlarms = "alarms"
 	AlertingOnCall = "on_call"
+
+	ApprovalRequired = "required"
+	ApprovalNone     = "none"
 )
 
 // Load reads and validates the contract at path.
@@ -207,7 +223,35 @@ func (c *Contract) validate() error {
 			return fmt.Errorf("environments.%s.%w", name, err)
 		}
 	}
+	return c.validatePromotion()
+}
+
+// validatePromotion: every promote_from names another environment of the contract, and following them never
+// comes back to where it started.
+func (c *Contract) validatePromotion() error {
+	for _, name := range c.order {
+		seen := map[string]bool{name: true}
+		for from := c.Environments[name].Deployment.PromoteFrom; from != ""; from = c.Environments[from].Deployment.PromoteFrom {
+			if _, ok := c.Environments[from]; !ok {
+				return fmt.Errorf("environments.%s.%w", name, fieldError("deployment.promote_from", "another environment of the contract ("+strings.Join(c.order, ", ")+") or empty", fmt.Sprintf("%q", c.Environments[name].Deployment.PromoteFrom)))
+			}
+			if seen[from] {
+				return fmt.Errorf("environments.%s.%w", name, fieldError("deployment.promote_from", "a chain of environments without a cycle", fmt.Sprintf("%q (it leads back to %s)", c.Environments[name].Deployment.PromoteFrom, from)))
+			}
+			seen[from] = true
+		}
+	}
 	return nil
+}
+
+// PromotesTo is the environment that takes its releases from name ("" when none does).
+func (c *Contract) PromotesTo(name string) string {
+	for _, n := range c.order {
+		if c.Environments[n].Deployment.PromoteFrom == name {
+			return n
+		}
+	}
+	return ""
 }
 
 // fieldError names a key (relative to its environment) and the rule it breaks.
@@ -243,6 +287,7 @@ func (e Environment) validate() error {
 		oneOf("compute.monitoring", e.Compute.Monitoring, MonitoringBasic, MonitoringDetailed),
 		oneOf("access.ssh", e.Access.SSH, SSHRestricted, SSHNone),
 		oneOf("alerting", e.Alerting, AlertingAlarms, AlertingOnCall),
+		oneOf("deployment.approval", e.Deployment.Approval, ApprovalRequired, ApprovalNone),
 		between("compute.instances.max", i.Max, 1, 100),
 		between("database.min_backup_retention_days", e.Database.MinBackupRetentionDays, 1, 35),
 		between("logs.min_retention_days", e.Logs.MinRetentionDays, 1, 3653),

@@ -94,6 +94,9 @@ func TestInvalidContracts(t *testing.T) {
 		{"key window", "min_deletion_window_days: 30", "min_deletion_window_days: 31", "environments.prod.keys.min_deletion_window_days must be a whole number from 7 to 30; got 31"},
 		{"alerting", "alerting: on_call", "alerting: pager", `environments.prod.alerting must be one of alarms, on_call; got "pager"`},
 		{"version", "version: 1", "version: 2", "version must be 1; got 2"},
+		{"approval", "approval: required\n      promote_from: staging", "approval: maybe\n      promote_from: staging", `environments.prod.deployment.approval must be one of required, none; got "maybe"`},
+		{"promote from nowhere", "promote_from: staging", "promote_from: qa", `environments.prod.deployment.promote_from must be another environment of the contract (dev, staging, prod) or empty; got "qa"`},
+		{"promotion cycle", "promote_from: \"\"", "promote_from: prod", `environments.dev.deployment.promote_from must be a chain of environments without a cycle; got "prod" (it leads back to dev)`},
 		{"budget", "monthly_usd: 1000", "monthly_usd: 0", "environments.prod.budget.monthly_usd must be a positive number of USD a month, or null for no budget; got 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
