@@ -38,7 +38,9 @@ func (r Release) String() string {
 }
 
 // Same reports whether r and o are the same checked-in release.
-func (r Release) Same(o Release) bool { return r.Commit != "" && r.Commit == o.Commit && r.Dirty == o.Dirty }
+func (r Release) Same(o Release) bool {
+	return r.Commit != "" && r.Commit == o.Commit && r.Dirty == o.Dirty
+}
 
 // Short is a commit's first 12 characters.
 func Short(commit string) string {
