@@ -70,9 +70,10 @@ func RecordGate(g Gate) error {
 	return nil
 }
 
-// ClearGate removes the gate record of planFile (when the plan is made anew or has been applied).
+// ClearGate removes the gate record and the approval of planFile (when the plan is made anew or has been applied).
 func ClearGate(planFile string) {
 	_ = os.Remove(GatePath(planFile))
+	_ = os.Remove(ApprovalPath(planFile))
 }
 
 // GateError says why a plan file may not be applied; Failed is true when the plan was checked and broke rules.
