@@ -260,6 +260,45 @@ func (r *Runner) PlanJSON(ctx context.Context, path string) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// StatePull is the environment's state as stored in its backend (empty when there is none yet).
+func (r *Runner) StatePull(ctx context.Context) ([]byte, error) {
+	tf, err := r.terraform()
+	if err != nil {
+		return nil, err
+	}
+	out, err := tf.StatePull(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("terraform state pull: %w", err)
+	}
+	return []byte(out), nil
+}
+
+// Inspect plans without touching the saved plan: a refresh-only plan (what changed outside terraform) or a
+// normal one, written to a file of its own, read as JSON and removed. progress receives every event.
+func (r *Runner) Inspect(ctx context.Context, refreshOnly bool, progress func(Event)) ([]byte, error) {
+	vars, err := r.varOptions()
+	if err != nil {
+		return nil, err
+	}
+	path := filepath.Join(filepath.Dir(r.plan), "inspect.tfplan")
+	if refreshOnly {
+		path = filepath.Join(filepath.Dir(r.plan), "refresh-only.tfplan")
+	}
+	defer os.Remove(path)
+	opts := []tfexec.PlanOption{tfexec.Out(path), tfexec.RefreshOnly(refreshOnly)}
+	for _, v := range vars {
+		opts = append(opts, tfexec.Var(v))
+	}
+	err = r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error {
+		_, err := tf.PlanJSON(ctx, w, opts...)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("terraform plan%s: %w", map[bool]string{true: " -refresh-only"}[refreshOnly], err)
+	}
+	return r.PlanJSON(ctx, path)
+}
+
 // Apply applies exactly the saved plan file, then removes it (a plan applies once).
 func (r *Runner) Apply(ctx context.Context, progress func(Event)) error {
 	if !r.HasPlan() {
