@@ -143,6 +143,24 @@ def _fix_cloudfront_read_back():
     ViewerCertificate.__init__ = certificate
 
 
+def _fix_rds_resource_ids():
+    # Every DB instance gets the same DbiResourceId (db-M5ENSHXFPU6XHZ4G4ZEI5QIO2U); AWS gives each its own, and
+    # the provider reads an instance back by it: with two instances in one moto it finds none.
+    import base64
+    import hashlib
+
+    from moto.rds.models import DBInstance
+
+    original = DBInstance.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        name = f"{getattr(self, 'account_id', '')}/{getattr(self, 'region_name', '')}/{self.db_instance_identifier}"
+        self.dbi_resource_id = "db-" + base64.b32encode(hashlib.sha256(name.encode()).digest()).decode()[:26]
+
+    DBInstance.__init__ = __init__
+
+
 FIXES = (
     _fix_security_group_rule_descriptions,
     _fix_launch_template_tag_echo,
@@ -151,6 +169,7 @@ FIXES = (
     _fix_backup_list_tags_path,
     _fix_backup_recovery_points_listing,
     _fix_cloudfront_read_back,
+    _fix_rds_resource_ids,
 )
 
 APPLIED = []
