@@ -148,6 +148,9 @@ func TestPlanWithRealSettings(t *testing.T) {
 			if got := asg["wait_for_capacity_timeout"]; got != "10m" {
 				t.Errorf("ASG wait_for_capacity_timeout = %v, want 10m (terraform waits for healthy capacity on AWS)", got)
 			}
+			if got := dig(asg, "instance_refresh", 0, "strategy"); got != "Rolling" {
+				t.Errorf("ASG instance_refresh strategy = %v, want Rolling (a new launch template rolls through the group)", got)
+			}
 			if got := dig(asg, "mixed_instances_policy", 0, "instances_distribution", 0, "on_demand_percentage_above_base_capacity"); (got == float64(0)) != tc.spot {
 				t.Errorf("%s on-demand percentage above base = %v; all Spot wanted: %v", tc.env, got, tc.spot)
 			}

@@ -43,10 +43,13 @@ resource "aws_autoscaling_group" "this" {
   }
 
   # A new launch template version rolls the instances.
-  instance_refresh {
-    strategy = "Rolling"
-    preferences {
-      min_healthy_percentage = 50
+  dynamic "instance_refresh" {
+    for_each = var.enable_instance_refresh ? [1] : []
+    content {
+      strategy = "Rolling"
+      preferences {
+        min_healthy_percentage = 50
+      }
     }
   }
 

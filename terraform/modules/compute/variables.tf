@@ -223,6 +223,12 @@ variable "cloudwatch_agent_config_parameter" {
   type        = string
 }
 
+variable "enable_instance_refresh" {
+  description = "Roll the instances through an instance refresh (Rolling, at least 50 % healthy) when the launch template changes; false: new instances get the new template only as the group replaces them."
+  type        = bool
+  default     = true
+}
+
 variable "capacity_wait_timeout" {
   description = "How long terraform waits for the Auto Scaling group to reach its desired healthy capacity (a duration such as \"10m\"); \"0\" does not wait."
   type        = string

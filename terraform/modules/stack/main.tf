@@ -105,6 +105,7 @@ module "compute" {
   enable_deletion_protection        = var.enable_deletion_protection && local.on_aws
   cloudwatch_agent_config_parameter = module.monitoring.cloudwatch_agent_config_parameter
   capacity_wait_timeout             = local.on_aws ? "10m" : "0"
+  enable_instance_refresh           = local.on_aws
 }
 
 module "database" {
