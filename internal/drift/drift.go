@@ -66,6 +66,14 @@ type Attribute struct {
 	Repair   string `json:"repair"` // Revert or Accept (Replace when the plan replaces the resource)
 }
 
+// changing are the attributes AWS itself moves all the time, by design: a change of one of them is not drift.
+var changing = map[string][]string{
+	"aws_db_instance":             {"latest_restorable_time", "status"},                                  // advances every few minutes; backing-up ...
+	"aws_backup_vault":            {"recovery_points"},                                                   // every backup job
+	"aws_cloudfront_distribution": {"status", "in_progress_validation_batches"},                          // InProgress while edges deploy
+	"aws_acm_certificate":         {"not_before", "not_after", "renewal_summary", "renewal_eligibility"}, // managed renewal
+}
+
 type change struct {
 	Address string `json:"address"`
 	Type    string `json:"type"`
@@ -83,10 +91,13 @@ type planDoc struct {
 }
 
 // Analyze builds the report from the refresh-only plan and the normal plan (`terraform show -json` of each).
+// refreshOnly nil: the state was just synchronised with what exists, so only the plan's changes count.
 func Analyze(refreshOnly, plan []byte) (Report, error) {
 	var ro, pl planDoc
-	if err := json.Unmarshal(refreshOnly, &ro); err != nil {
-		return Report{}, fmt.Errorf("reading the refresh-only plan: %w", err)
+	if refreshOnly != nil {
+		if err := json.Unmarshal(refreshOnly, &ro); err != nil {
+			return Report{}, fmt.Errorf("reading the refresh-only plan: %w", err)
+		}
 	}
 	if err := json.Unmarshal(plan, &pl); err != nil {
 		return Report{}, fmt.Errorf("reading the plan: %w", err)
@@ -120,6 +131,9 @@ func Analyze(refreshOnly, plan []byte) (Report, error) {
 			res.Attributes = []Attribute{{Path: "(resource)", Expected: "exists", Actual: "deleted", Repair: res.Repair}}
 		} else {
 			for _, path := range differing(d.Change.Before, d.Change.After) {
+				if slices.Contains(changing[d.Type], strings.SplitN(path, ".", 2)[0]) {
+					continue
+				}
 				a := Attribute{Path: path, Expected: value(d.Change.Before, path), Actual: value(d.Change.After, path), Repair: Accept}
 				switch {
 				case res.Repair == Replace:
@@ -128,6 +142,9 @@ func Analyze(refreshOnly, plan []byte) (Report, error) {
 					a.Repair = Revert
 				}
 				res.Attributes = append(res.Attributes, a)
+			}
+			if len(res.Attributes) == 0 && !hasPlan {
+				continue // only what AWS moves by itself
 			}
 			if res.Repair == Revert && !slices.ContainsFunc(res.Attributes, func(a Attribute) bool { return a.Repair == Revert }) {
 				res.Repair = Accept // the plan changes something else of it: the drift itself is accepted

@@ -41,6 +41,7 @@ func TestAnalyze(t *testing.T) {
 		rc(vpc, "aws_vpc", update, map[string]any{"tags": map[string]any{"Name": "dev", "Owner": "team"}}, map[string]any{"tags": map[string]any{"Name": "dev"}}),
 		rc(db, "aws_db_instance", update, map[string]any{"storage_type": "gp3"}, map[string]any{"storage_type": "gp2"}),
 		rc("data.aws_region.current", "aws_region", update, nil, nil),
+		rc("module.stack.module.database.aws_db_instance.replica", "aws_db_instance", update, map[string]any{"latest_restorable_time": "13:01:02Z"}, map[string]any{"latest_restorable_time": "13:01:22Z"}),
 	)
 	normal := plan(t, "resource_changes",
 		rc(asg, "aws_autoscaling_group", update, map[string]any{"max_size": 7, "min_size": 1}, map[string]any{"max_size": 3, "min_size": 1}),

@@ -273,6 +273,26 @@ func (r *Runner) StatePull(ctx context.Context) ([]byte, error) {
 	return []byte(out), nil
 }
 
+// SyncState writes what exists into the state without changing anything in AWS (apply -refresh-only): right after
+// an apply, so that the values AWS computed after each resource was created (rules attached to a security group,
+// routes of a route table, ...) are in the state, and a later refresh-only plan shows only changes made outside
+// terraform.
+func (r *Runner) SyncState(ctx context.Context, progress func(Event)) error {
+	vars, err := r.varOptions()
+	if err != nil {
+		return err
+	}
+	opts := []tfexec.ApplyOption{tfexec.RefreshOnly(true)}
+	for _, v := range vars {
+		opts = append(opts, tfexec.Var(v))
+	}
+	err = r.stream(progress, func(tf *tfexec.Terraform, w io.Writer) error { return tf.ApplyJSON(ctx, w, opts...) })
+	if err != nil {
+		return fmt.Errorf("terraform apply -refresh-only: %w", err)
+	}
+	return nil
+}
+
 // Inspect plans without touching the saved plan: a refresh-only plan (what changed outside terraform) or a
 // normal one, written to a file of its own, read as JSON and removed. progress receives every event.
 func (r *Runner) Inspect(ctx context.Context, refreshOnly bool, progress func(Event)) ([]byte, error) {
