@@ -5,42 +5,34 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"time"
 
 	"github.com/ec2stack/ec2stack/internal/deploy"
 	"github.com/ec2stack/ec2stack/internal/emulator"
+	"github.com/ec2stack/ec2stack/internal/history"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 )
 
 // apply applies exactly the saved plan file, and only if it passed the gate: `plan` checked that very file
-// (same sha256) and it broke no rule. Refused plans touch nothing: the gate is read before anything runs.
+// (same sha256) and it broke no rule, it is approved where the environment contract requires it, and it was
+// made against the state as it is now. Refused plans touch nothing: the gate is read before anything runs. Then
+// it verifies, checks for drift and records the deployment in the environment's history.
 func (c *command) apply(ctx context.Context) error {
+	started := time.Now()
 	home, err := repoHome()
 	if err != nil {
 		return err
 	}
-	planFile := terraform.PlanFile(home, c.opts.target, c.opts.env)
-	if !fileExists(planFile) {
-		return &terraform.NoPlanError{Env: c.opts.env, Target: c.opts.target}
-	}
-	if _, err := deploy.CheckGate(planFile, "ec2stack plan "+c.opts.env+targetFlag(c.opts.target)); err != nil {
-		var g *deploy.GateError
-		if errors.As(err, &g) && g.Failed {
-			return &violationsError{env: c.opts.env, msg: "apply " + c.opts.env + ": " + err.Error()}
-		}
-		return fmt.Errorf("apply %s: %w", c.opts.env, err)
+	gate, approval, err := c.cleared(home)
+	if err != nil {
+		return err
 	}
 	s, err := c.prepare(ctx)
 	if err != nil {
 		return fmt.Errorf("apply %s: %w", c.opts.env, err)
 	}
-	plan, err := s.runner.ShowPlan(ctx)
-	if err != nil {
-		return fmt.Errorf("apply %s: %w", s.env.Name, err)
-	}
-	if err := c.runApply(ctx, s, terraform.Summarize(plan)); err != nil {
-		return err
-	}
-	return c.report(ctx, s, nil)
+	deployed := c.deploySaved(ctx, s, deployment{action: history.ActionApply, started: started, gate: gate, approval: approval})
+	return c.reportDeployed(ctx, s, nil, deployed)
 }
 
 // runApply applies exactly the saved plan file, whose summary is sum. On AWS a new hosted zone comes first, alone

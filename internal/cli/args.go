@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/ec2stack/ec2stack/internal/deploy"
 	"github.com/ec2stack/ec2stack/internal/emulator"
 	"github.com/ec2stack/ec2stack/internal/env"
 	"github.com/ec2stack/ec2stack/internal/terraform"
@@ -13,7 +14,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "promote", "rollback", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -42,6 +43,11 @@ type options struct {
 	savings   bool     // --savings: what each cost lever saves
 	markdown  bool     // --markdown: Markdown instead of the table
 	lockID    string   // unlock --lock-id: the lock to release
+	// operating
+	approvedBy string // --approved-by: record the approval without a prompt (approve, up, promote, rollback, drift --repair)
+	to         string // rollback --to: the release to return to (default: the previous one)
+	release    string // promote --release: the release expected (refused unless it is the one verified upstream)
+	repair     bool   // drift --repair: plan, gate, approve and apply the repair
 }
 
 // parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
@@ -111,6 +117,14 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return stringFlag(&o.usagePath)
 	case "lock-id":
 		return stringFlag(&o.lockID)
+	case "approved-by":
+		return stringFlag(&o.approvedBy)
+	case "to":
+		return stringFlag(&o.to)
+	case "release":
+		return stringFlag(&o.release)
+	case "repair":
+		return boolFlag(&o.repair)
 	case "compare":
 		var list string
 		n, err := stringFlag(&list)
@@ -141,7 +155,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --yes, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -195,6 +209,10 @@ func (o *options) validate() error {
 		{"--savings", boolValue(o.savings), []string{"cost"}},
 		{"--markdown", boolValue(o.markdown), []string{"cost"}},
 		{"--lock-id", o.lockID, []string{"unlock"}},
+		{"--approved-by", o.approvedBy, []string{"approve", "up", "promote", "rollback", "drift"}},
+		{"--to", o.to, []string{"rollback"}},
+		{"--release", o.release, []string{"promote"}},
+		{"--repair", boolValue(o.repair), []string{"drift"}},
 	} {
 		if f.value != "" && !contains(f.verbs, o.verb) {
 			return usagef("%s is a flag of `ec2stack %s`, not of %s", f.flag, strings.Join(f.verbs, "`, `ec2stack "), o.verb)
@@ -205,6 +223,10 @@ func (o *options) validate() error {
 		return usagef("unlock %s needs --lock-id ID: the lock ID that the locked command printed", o.env)
 	case o.verb == "unlock" && !terraform.ValidLockID(o.lockID):
 		return usagef("--lock-id %q is not a terraform lock ID (a UUID such as 0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f)", o.lockID)
+	case o.approvedBy != "" && deploy.ValidApprover(o.approvedBy) != nil:
+		return usagef("--approved-by: %v", deploy.ValidApprover(o.approvedBy))
+	case o.verb == "drift" && o.approvedBy != "" && !o.repair:
+		return usagef("--approved-by is for `ec2stack drift %s --repair`: a drift check applies nothing", o.env)
 	case o.json && o.markdown:
 		return usagef("--json and --markdown are two outputs of cost: choose one")
 	case len(o.compare) > 0 && (o.planPath != "" || o.savings):

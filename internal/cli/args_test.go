@@ -53,15 +53,15 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, promote, rollback, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, promote, rollback, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --yes, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --yes, --json, --help`},
 		{[]string{"plan", "dev", "--yes"}, "ec2stack: --yes is a flag of `ec2stack destroy`, not of plan"},
 		{[]string{"apply", "dev", "--policy", "p"}, "ec2stack: --policy is a flag of `ec2stack check`, `ec2stack plan`, `ec2stack up`, not of apply"},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
@@ -76,6 +76,13 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"unlock", "dev"}, "ec2stack: unlock dev needs --lock-id ID: the lock ID that the locked command printed"},
 		{[]string{"unlock", "dev", "--lock-id", "abc"}, `ec2stack: --lock-id "abc" is not a terraform lock ID (a UUID such as 0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f)`},
 		{[]string{"plan", "dev", "--lock-id", "0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f"}, "ec2stack: --lock-id is a flag of `ec2stack unlock`, not of plan"},
+		{[]string{"approve", "prod", "--approved-by", "x;rm"}, `ec2stack: --approved-by: approver "x;rm" must be 1 to 64 letters, digits, spaces or . _ @ + - (a name or an e-mail address), starting with a letter or digit`},
+		{[]string{"apply", "prod", "--approved-by", "ana"}, "ec2stack: --approved-by is a flag of `ec2stack approve`, `ec2stack up`, `ec2stack promote`, `ec2stack rollback`, `ec2stack drift`, not of apply"},
+		{[]string{"drift", "dev", "--approved-by", "ana"}, "ec2stack: --approved-by is for `ec2stack drift dev --repair`: a drift check applies nothing"},
+		{[]string{"promote", "prod", "--to", "v1"}, "ec2stack: --to is a flag of `ec2stack rollback`, not of promote"},
+		{[]string{"rollback", "dev", "--release", "v1"}, "ec2stack: --release is a flag of `ec2stack promote`, not of rollback"},
+		{[]string{"plan", "dev", "--repair"}, "ec2stack: --repair is a flag of `ec2stack drift`, not of plan"},
+		{[]string{"history"}, "ec2stack: usage: ec2stack history ENV (one of dev, staging, prod)"},
 		{[]string{"emulator"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 		{[]string{"emulator", "reboot"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ec2stack/ec2stack/internal/contract"
+	"github.com/ec2stack/ec2stack/internal/history"
+	"github.com/ec2stack/ec2stack/internal/release"
 )
 
 // Exit codes: one registry for every verb (the README lists them).
@@ -25,6 +27,7 @@ const (
 	ExitViolations  = 3 // the plan breaks check's rules (check, plan, up, apply)
 	ExitDifferences = 4 // verify found the live environment differing from the contract or the outputs
 	ExitOverBudget  = 5 // cost: the plan's expected monthly cost is over the environment's budget
+	ExitDrift       = 6 // drift: what exists differs from the state, or the plan would change something
 	ExitDelegation  = 8 // up, apply on AWS: the environment's new hosted zone is not delegated yet (the message says how)
 )
 
@@ -82,6 +85,10 @@ func fail(stderr io.Writer, err error) int {
 	if errors.As(err, &b) {
 		return ExitOverBudget
 	}
+	var dr *driftError
+	if errors.As(err, &dr) {
+		return ExitDrift
+	}
 	var z *delegationError
 	if errors.As(err, &z) {
 		return ExitDelegation
@@ -100,6 +107,20 @@ type command struct {
 	stderr       io.Writer
 	seconds      map[string]float64 // wall time of each step (timed), in the --json document
 	costDoc      map[string]any     // plan, check, up: the plan's monthly cost, in the --json document
+	recordDoc    *history.Record    // apply, up, promote, rollback, drift: the deployment record written
+	// source is a release checked out in a directory of its own (promote, rollback): its configuration, contract
+	// and rules replace the work tree's; "" is the work tree. sourceRelease is that release.
+	source        string
+	sourceRelease *release.Release
+}
+
+// config is the directory whose configuration, contract, rules and usage files the command uses: the release it
+// checked out, else the repository at home.
+func (c *command) config(home string) string {
+	if c.source != "" {
+		return c.source
+	}
+	return home
 }
 
 func (c *command) run(ctx context.Context) error {
@@ -122,23 +143,43 @@ func (c *command) run(ctx context.Context) error {
 		return c.cost(ctx)
 	case "unlock":
 		return c.unlock(ctx)
+	case "approve":
+		return c.approve(ctx)
+	case "history":
+		return c.history(ctx)
+	case "drift":
+		return c.drift(ctx)
+	case "promote":
+		return c.promote(ctx)
+	case "rollback":
+		return c.rollback(ctx)
 	case "emulator":
 		return c.emulator(ctx)
 	}
 	return usagef("unknown command %q: valid commands are %s", c.opts.verb, joinNames(verbs))
 }
 
-// requirements returns the environment contract of the repository at home and what it requires of ENV.
+// requirements returns the environment contract of the repository at home (or of the release checked out) and
+// what it requires of ENV.
 func (c *command) requirements(home string) (*contract.Contract, contract.Environment, error) {
+	ct, err := c.loadContract(home)
+	if err != nil {
+		return nil, contract.Environment{}, err
+	}
+	e, err := ct.Environment(c.opts.env)
+	return ct, e, err
+}
+
+// loadContract reads the environment contract once per command.
+func (c *command) loadContract(home string) (*contract.Contract, error) {
 	if c.contract == nil {
-		ct, err := contract.LoadHome(home)
+		ct, err := contract.LoadHome(c.config(home))
 		if err != nil {
-			return nil, contract.Environment{}, err
+			return nil, err
 		}
 		c.contract = ct
 	}
-	e, err := c.contract.Environment(c.opts.env)
-	return c.contract, e, err
+	return c.contract, nil
 }
 
 // printf writes human output; suppressed in --json mode.
@@ -159,6 +200,9 @@ func (c *command) result(doc any) error {
 	if m, ok := doc.(map[string]any); ok && c.costDoc != nil {
 		m["cost"] = c.costDoc
 	}
+	if m, ok := doc.(map[string]any); ok && c.recordDoc != nil {
+		m["record"] = c.recordDoc
+	}
 	enc := json.NewEncoder(c.stdout)
 	enc.SetIndent("", "  ")
 	return enc.Encode(doc)
@@ -168,10 +212,12 @@ const usage = `ec2stack brings up the ec2stack environments with Terraform, on t
 moto emulator (default) or on real AWS.
 
 Usage:
-  ec2stack up ENV          init, plan, check, apply that plan, print outputs and a summary
+  ec2stack up ENV          init, plan, check, (approve,) apply that plan, verify, record; outputs and a summary
   ec2stack plan ENV        write the plan file, check it and record the result beside it
   ec2stack check ENV       evaluate the policy rules and the environment contract over ENV's plan
-  ec2stack apply ENV       apply exactly the saved plan file, if it passed check
+  ec2stack approve ENV     show the saved plan, its check and cost, and record an approval of that very plan
+  ec2stack apply ENV       apply exactly the saved plan file, if it passed check, is approved where the
+                           contract requires it and is not stale; then verify, check drift, record it
   ec2stack verify ENV      read the live environment back and check it against the contract and outputs
   ec2stack destroy ENV     destroy everything in ENV (--target aws: --yes, or type ENV at a terminal)
   ec2stack outputs ENV     print ENV's outputs
@@ -179,6 +225,12 @@ Usage:
                            plan changes, the budget (exit 5 above it)
   ec2stack cost --compare dev,staging,prod
                            the environments' saved plans side by side
+  ec2stack promote ENV     deploy the release applied, verified and drift-free in the environment ENV is
+                           promoted from (staging from dev, prod from staging)
+  ec2stack rollback ENV    deploy the release before the current one (--to RELEASE: that one)
+  ec2stack drift ENV       compare what exists with the state and the deployed release's plan (exit 6: drift);
+                           --repair applies the deployed release through the gate
+  ec2stack history ENV     ENV's deployment records (kept beside its state)
   ec2stack unlock ENV --lock-id ID
                            release the state lock a killed run left (the locked command names the ID)
   ec2stack emulator start|stop|status
@@ -199,16 +251,22 @@ Flags (before or after ENV):
   --savings                cost: also what each cost lever saves a month
   --markdown               cost: Markdown (a pull-request comment) instead of the table
   --lock-id ID             unlock: the state lock to release
+  --approved-by NAME       approve, up, promote, rollback, drift --repair: record the approval without a prompt
+  --release RELEASE        promote: refuse unless RELEASE is the release being promoted
+  --to RELEASE             rollback: the release (commit, tag) to return to
+  --repair                 drift: plan, check, approve and apply the deployed release, then check again
   --yes                    destroy: do not ask (required on --target aws without a terminal)
   --timing                 plan: also the expected wall time of a real-AWS apply and destroy, and their
                            critical paths (resources, start, minutes; docs/timing.md)
   --json                   one JSON document on stdout; progress as JSON lines on stderr
   -h, --help               show this help
 
-Exit codes: 0 ok, 1 failure (also: ENV's state is locked by another run; the message names the holder and
-how to release a lock a killed run left), 2 usage error, 3 the plan breaks check's rules (check, plan, up,
-apply), 4 verify found differences, 5 cost: over the environment's budget, 8 up/apply on AWS: the new hosted
-zone must be delegated first (the message says how).
+Exit codes: 0 ok, 1 failure (also: ENV's state is locked by another run, the message names the holder and
+how to release a lock a killed run left; a plan not approved, approved for another plan, or stale; a promotion
+or rollback whose conditions do not hold), 2 usage error, 3 the plan breaks check's rules (check, plan, up,
+apply, approve, promote, rollback, drift --repair), 4 verify found differences (also after apply, up, promote,
+rollback, drift --repair: recorded), 5 cost: over the environment's budget, 6 drift found, 8 up/apply on AWS:
+the new hosted zone must be delegated first (the message says how).
 `
 
 // timed runs fn as the named step of the command (init, plan, check, apply, destroy) and adds its wall time to

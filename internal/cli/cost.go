@@ -85,19 +85,18 @@ func (c *command) estimateJSON(home, env string, raw []byte, from string) (cost.
 	if got := tfplan.Output(&plan, "environment"); got != "" && got != env {
 		return cost.Report{}, usagef("%s is a plan of environment %q, not %q", from, got, env)
 	}
-	usage, err := cost.LoadUsage(home, env, c.opts.usagePath)
+	usage, err := cost.LoadUsage(c.config(home), env, c.opts.usagePath)
 	if err != nil {
 		if c.opts.usagePath != "" {
 			return cost.Report{}, &usageError{msg: err.Error()}
 		}
 		return cost.Report{}, err
 	}
-	if c.contract == nil {
-		if c.contract, err = contract.LoadHome(home); err != nil {
-			return cost.Report{}, err
-		}
+	ct, err := c.loadContract(home)
+	if err != nil {
+		return cost.Report{}, err
 	}
-	e, err := c.contract.Environment(env)
+	e, err := ct.Environment(env)
 	if err != nil {
 		return cost.Report{}, err
 	}

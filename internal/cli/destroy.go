@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
-
-	"golang.org/x/term"
 
 	"github.com/ec2stack/ec2stack/internal/deploy"
 )
@@ -103,7 +100,7 @@ func (c *command) confirmDestroy() error {
 		}
 		return nil
 	}
-	if f, ok := c.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if f, ok := c.terminal(); ok {
 		fmt.Fprintf(c.stderr, "This deletes every resource of %s on AWS. %s\nType %s to go on: ", c.opts.env, protection, c.opts.env)
 		answer, _ := bufio.NewReader(f).ReadString('\n')
 		if strings.TrimSpace(answer) == c.opts.env {

@@ -22,8 +22,8 @@ type rules struct {
 
 func (c *command) loadRules(home string) (*rules, error) {
 	var dirs []string
-	if st, err := os.Stat(filepath.Join(home, "policy")); err == nil && st.IsDir() {
-		dirs = append(dirs, filepath.Join(home, "policy"))
+	if st, err := os.Stat(filepath.Join(c.config(home), "policy")); err == nil && st.IsDir() {
+		dirs = append(dirs, filepath.Join(c.config(home), "policy"))
 	}
 	if c.opts.policyDir != "" {
 		if st, err := os.Stat(c.opts.policyDir); err != nil || !st.IsDir() {
@@ -33,7 +33,7 @@ func (c *command) loadRules(home string) (*rules, error) {
 	}
 	excPath := c.opts.exceptions
 	if excPath == "" {
-		excPath = filepath.Join(home, "policy", "exceptions.yaml")
+		excPath = filepath.Join(c.config(home), "policy", "exceptions.yaml")
 	} else if _, err := os.Stat(excPath); err != nil {
 		return nil, usagef("--exceptions %s: no such file", excPath)
 	}

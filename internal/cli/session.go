@@ -39,7 +39,7 @@ func (c *command) locate(ctx context.Context) (home string, e env.Environment, t
 	if home, err = repoHome(); err != nil {
 		return
 	}
-	if e, err = env.Lookup(home, c.opts.env); err != nil {
+	if e, err = env.Lookup(c.config(home), c.opts.env); err != nil {
 		return
 	}
 	if tool, err = terraform.FindTool(ctx); err != nil {

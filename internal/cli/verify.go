@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -32,31 +33,10 @@ func (c *command) verify(ctx context.Context) error {
 	if err := s.init(ctx); err != nil {
 		return err
 	}
-	raw, err := s.runner.Outputs(ctx)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", s.env.Name, err)
-	}
-	if len(raw) == 0 {
-		return fmt.Errorf("verify %s: %s has no outputs: nothing is applied (run `ec2stack up %s%s`)", s.env.Name, s.describe(), s.env.Name, targetFlag(s.target))
-	}
-	out, err := verify.DecodeOutputs(raw)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", s.env.Name, err)
-	}
-	_, required, err := c.requirements(s.home)
+	result, err := c.readBack(ctx, s)
 	if err != nil {
 		return err
 	}
-	cfg, err := s.awsConfig(ctx, out.Region)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", s.env.Name, err)
-	}
-	c.progressf("reading %s back through the AWS API ...", s.describe())
-	snap, err := verify.Collect(ctx, cfg, out)
-	if err != nil {
-		return fmt.Errorf("verify %s: %w", s.env.Name, err)
-	}
-	result := verify.Run(snap, verify.Expect(required, s.target == "emulator"))
 	c.printVerify(s, result)
 	if err := c.result(map[string]any{"environment": s.env.Name, "target": s.target, "holds": result.Holds(), "domains": result.Domains, "skipped": result.Skipped}); err != nil {
 		return err
@@ -65,6 +45,41 @@ func (c *command) verify(ctx context.Context) error {
 		return &differencesError{env: s.env.Name, n: len(result.Failures())}
 	}
 	return nil
+}
+
+// errNotAStack: the root's outputs do not describe an ec2stack stack (no vpc_id), so there is nothing to verify.
+var errNotAStack = errors.New("the root's outputs name no VPC (vpc_id): it is not an ec2stack stack, and cannot be verified")
+
+// readBack reads s's applied environment through the AWS API and checks it against the contract and the outputs.
+func (c *command) readBack(ctx context.Context, s *session) (verify.Result, error) {
+	raw, err := s.runner.Outputs(ctx)
+	if err != nil {
+		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, err)
+	}
+	if len(raw) == 0 {
+		return verify.Result{}, fmt.Errorf("verify %s: %s has no outputs: nothing is applied (run `ec2stack up %s%s`)", s.env.Name, s.describe(), s.env.Name, targetFlag(s.target))
+	}
+	out, err := verify.DecodeOutputs(raw)
+	if err != nil {
+		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, err)
+	}
+	if out.VPCID == "" {
+		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, errNotAStack)
+	}
+	_, required, err := c.requirements(s.home)
+	if err != nil {
+		return verify.Result{}, err
+	}
+	cfg, err := s.awsConfig(ctx, out.Region)
+	if err != nil {
+		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, err)
+	}
+	c.progressf("reading %s back through the AWS API ...", s.describe())
+	snap, err := verify.Collect(ctx, cfg, out)
+	if err != nil {
+		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, err)
+	}
+	return verify.Run(snap, verify.Expect(required, s.target == "emulator")), nil
 }
 
 // awsConfig is an SDK configuration for reading the session's environment back: the emulator's, or the user's

@@ -534,8 +534,11 @@ func PlannedNames(plan *tfjson.Plan) []string {
 func (l *lane) lifecycle(ctx context.Context, e env.Environment) EnvResult {
 	start := time.Now()
 	r := EnvResult{Env: e.Name}
-	fmt.Fprintf(l.out, "\n== %s: apply\n", e.Name)
-	code := l.ec2stack(ctx, e, l.out, "apply", e.Name)
+	fmt.Fprintf(l.out, "\n== %s: approve and apply\n", e.Name)
+	code := l.ec2stack(ctx, e, l.out, "approve", e.Name, "--approved-by", "make test-aws")
+	if code == cli.ExitOK {
+		code = l.ec2stack(ctx, e, l.out, "apply", e.Name)
+	}
 	r.Applied = code == cli.ExitOK
 	var outputs map[string]any
 	switch {
