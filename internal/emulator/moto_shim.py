@@ -161,6 +161,25 @@ def _fix_rds_resource_ids():
     DBInstance.__init__ = __init__
 
 
+def _fix_nat_gateway_tag_filters():
+    # DescribeNatGateways ignores tag:KEY and tag-key filters and answers every NAT gateway of the region; AWS
+    # applies them (ec2stack lists an environment's leftovers by its tags).
+    from moto.ec2.models.nat_gateways import NatGatewayBackend
+
+    original = NatGatewayBackend.describe_nat_gateways
+
+    def describe_nat_gateways(self, filters, nat_gateway_ids):
+        gateways = original(self, filters, nat_gateway_ids)
+        for name, values in (filters or {}).items():
+            if name.startswith("tag:"):
+                gateways = [g for g in gateways if self.tags.get(g.id, {}).get(name[4:]) in values]
+            elif name == "tag-key":
+                gateways = [g for g in gateways if set(self.tags.get(g.id, {})) & set(values)]
+        return gateways
+
+    NatGatewayBackend.describe_nat_gateways = describe_nat_gateways
+
+
 FIXES = (
     _fix_security_group_rule_descriptions,
     _fix_launch_template_tag_echo,
@@ -170,6 +189,7 @@ FIXES = (
     _fix_backup_recovery_points_listing,
     _fix_cloudfront_read_back,
     _fix_rds_resource_ids,
+    _fix_nat_gateway_tag_filters,
 )
 
 APPLIED = []

@@ -4,6 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
@@ -41,5 +44,52 @@ func TestShimRDSResourceIDs(t *testing.T) {
 		if err != nil || len(out.DBInstances) != 1 || aws.ToString(out.DBInstances[0].DBInstanceIdentifier) != name {
 			t.Errorf("lookup of %s by %s: %v %v", name, id, out, err)
 		}
+	}
+}
+
+// TestShimNATGatewayTagFilters: DescribeNatGateways answers only the gateways whose tags match, as on AWS.
+func TestShimNATGatewayTagFilters(t *testing.T) {
+	requireMoto(t)
+	ctx := context.Background()
+	s, err := Start(ctx, StartOptions{ShimDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	cfg, err := s.AWSConfig(ctx, "us-east-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := ec2.NewFromConfig(cfg)
+	vpc, err := client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnet, err := client.CreateSubnet(ctx, &ec2.CreateSubnetInput{VpcId: vpc.Vpc.VpcId, CidrBlock: aws.String("10.9.0.0/24")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for _, env := range []string{"dev", "prod"} {
+		eip, err := client.AllocateAddress(ctx, &ec2.AllocateAddressInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := client.CreateNatGateway(ctx, &ec2.CreateNatGatewayInput{SubnetId: subnet.Subnet.SubnetId, AllocationId: eip.AllocationId,
+			TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeNatgateway, Tags: []ec2types.Tag{{Key: aws.String("Environment"), Value: aws.String(env)}}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[env] = aws.ToString(out.NatGateway.NatGatewayId)
+	}
+	for _, f := range []ec2types.Filter{{Name: aws.String("tag:Environment"), Values: []string{"prod"}}} {
+		out, err := client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{f}})
+		if err != nil || len(out.NatGateways) != 1 || aws.ToString(out.NatGateways[0].NatGatewayId) != ids["prod"] {
+			t.Errorf("NAT gateways tagged Environment=prod: %v %v (want %s only)", out, err, ids["prod"])
+		}
+	}
+	out, err := client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{"Owner"}}}})
+	if err != nil || len(out.NatGateways) != 0 {
+		t.Errorf("NAT gateways with an Owner tag: %v %v (want none)", out, err)
 	}
 }
