@@ -47,8 +47,8 @@ func (c *command) verify(ctx context.Context) error {
 	return nil
 }
 
-// errNotAStack: the root's outputs do not describe an ec2stack stack (no vpc_id), so there is nothing to verify.
-var errNotAStack = errors.New("the root's outputs name no VPC (vpc_id): it is not an ec2stack stack, and cannot be verified")
+// errNotAStack: the root's outputs are not those of an ec2stack stack (no project), so there is nothing to verify.
+var errNotAStack = errors.New("the root has no project output: it is not an ec2stack stack, and cannot be verified")
 
 // readBack reads s's applied environment through the AWS API and checks it against the contract and the outputs.
 func (c *command) readBack(ctx context.Context, s *session) (verify.Result, error) {
@@ -59,12 +59,12 @@ func (c *command) readBack(ctx context.Context, s *session) (verify.Result, erro
 	if len(raw) == 0 {
 		return verify.Result{}, fmt.Errorf("verify %s: %s has no outputs: nothing is applied (run `ec2stack up %s%s`)", s.env.Name, s.describe(), s.env.Name, targetFlag(s.target))
 	}
+	if _, ok := raw["project"]; !ok {
+		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, errNotAStack)
+	}
 	out, err := verify.DecodeOutputs(raw)
 	if err != nil {
 		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, err)
-	}
-	if out.VPCID == "" {
-		return verify.Result{}, fmt.Errorf("verify %s: %w", s.env.Name, errNotAStack)
 	}
 	_, required, err := c.requirements(s.home)
 	if err != nil {
