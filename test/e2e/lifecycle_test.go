@@ -34,7 +34,7 @@ func lifecycle(t *testing.T, envName string, sh *shell, outputs func(t *testing.
 	ctx := context.Background()
 	envRegion := cmp.Or(sh.get("TF_VAR_region"), region)
 
-	up := decode(t, sh.ec2stack(t, "up", envName, "--endpoint", moto.Endpoint, "--json"))
+	up := decode(t, sh.ec2stack(t, "up", envName, "--endpoint", moto.Endpoint, "--approved-by", "e2e", "--json"))
 	raw, ok := up["outputs"].(map[string]any)
 	if !ok || len(raw) == 0 {
 		t.Fatalf("up %s --json printed no outputs: %v", envName, up)
@@ -202,11 +202,8 @@ func dlmSnapshot(t *testing.T, moto *emulator.Server, out verify.Outputs) {
 	}
 }
 
-// TestStaging: t3.medium, 2 to 4 on-demand instances, SSH only from the corporate ranges given.
-func TestStaging(t *testing.T) {
-	sh := newShell(t, `TF_VAR_ssh_authorized_cidrs=["198.51.100.0/24","203.0.113.0/25"]`, "TF_VAR_domain_name=staging.example.com")
-	lifecycle(t, "staging", sh, sshFrom("198.51.100.0/24", "203.0.113.0/25"), nil)
-}
+// Staging and prod are brought up, verified, re-planned and destroyed by TestOperate (operate_test.go), through
+// promotion.
 
 // TestStagingInEUWest1: staging in a region other than us-east-1. What CloudFront needs (its certificate, the
 // CLOUDFRONT web ACL, that ACL's log group and the group's key) must still be created in us-east-1: a log group
@@ -232,11 +229,4 @@ func TestStagingInEUWest1(t *testing.T) {
 			t.Errorf("the load balancer must be in eu-west-1: %s", out.ALBARN)
 		}
 	})
-}
-
-// TestProd: t3.large, 3 to 10 instances over 3 AZs with a NAT gateway each, and no SSH rule at all, even when
-// the user sets ssh_authorized_cidrs.
-func TestProd(t *testing.T) {
-	sh := newShell(t, `TF_VAR_ssh_authorized_cidrs=["203.0.113.0/24"]`, "TF_VAR_domain_name=app.example.com")
-	lifecycle(t, "prod", sh, sshFrom(), nil)
 }
