@@ -8,6 +8,7 @@ package drift
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"sort"
@@ -152,7 +153,7 @@ func Analyze(refreshOnly, plan []byte) (Report, error) {
 		}
 		report.Resources = append(report.Resources, res)
 	}
-	for _, addr := range sortedKeys(planned) {
+	for _, addr := range slices.Sorted(maps.Keys(planned)) {
 		if seen[addr] {
 			continue
 		}
@@ -191,7 +192,7 @@ func differing(before, after map[string]any) []string {
 	for k := range after {
 		keys[k] = true
 	}
-	for _, k := range sortedKeys(keys) {
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
 		b, a := before[k], after[k]
 		if reflect.DeepEqual(b, a) {
 			continue
@@ -221,7 +222,7 @@ func differingKeys(before, after map[string]any) []string {
 			keys[k] = true
 		}
 	}
-	return sortedKeys(keys)
+	return slices.Sorted(maps.Keys(keys))
 }
 
 // value is the attribute at path (top-level, or map.key) as compact JSON; "(none)" when absent.
@@ -243,13 +244,4 @@ func value(attrs map[string]any, path string) string {
 	}
 	b, _ := json.Marshal(v)
 	return string(b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -12,9 +12,9 @@ import (
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
 
-// TestShimRDSResourceIDs: each DB instance has a resource ID of its own, and the provider's lookup by it (the
-// dbi-resource-id filter) finds exactly that instance, as on AWS.
-func TestShimRDSResourceIDs(t *testing.T) {
+// shimmedMoto starts a moto through the shim for one test and returns an SDK configuration for it.
+func shimmedMoto(t *testing.T) aws.Config {
+	t.Helper()
 	requireMoto(t)
 	ctx := context.Background()
 	s, err := Start(ctx, StartOptions{ShimDir: t.TempDir()})
@@ -26,6 +26,14 @@ func TestShimRDSResourceIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return cfg
+}
+
+// TestShimRDSResourceIDs: each DB instance has a resource ID of its own, and the provider's lookup by it (the
+// dbi-resource-id filter) finds exactly that instance, as on AWS.
+func TestShimRDSResourceIDs(t *testing.T) {
+	ctx := context.Background()
+	cfg := shimmedMoto(t)
 	client := rds.NewFromConfig(cfg)
 	ids := map[string]string{}
 	for _, name := range []string{"ec2stack-dev-db", "ec2stack-staging-db"} {
@@ -49,17 +57,8 @@ func TestShimRDSResourceIDs(t *testing.T) {
 
 // TestShimNATGatewayTagFilters: DescribeNatGateways answers only the gateways whose tags match, as on AWS.
 func TestShimNATGatewayTagFilters(t *testing.T) {
-	requireMoto(t)
 	ctx := context.Background()
-	s, err := Start(ctx, StartOptions{ShimDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Stop() })
-	cfg, err := s.AWSConfig(ctx, "us-east-1")
-	if err != nil {
-		t.Fatal(err)
-	}
+	cfg := shimmedMoto(t)
 	client := ec2.NewFromConfig(cfg)
 	vpc, err := client.CreateVpc(ctx, &ec2.CreateVpcInput{CidrBlock: aws.String("10.9.0.0/16")})
 	if err != nil {
