@@ -102,38 +102,25 @@ func (c *command) deploySaved(ctx context.Context, s *session, d deployment) err
 }
 
 // record verifies the environment just applied, checks it for drift (it should have none) and appends the
-// deployment record to its history. A failed verify is recorded, then returned.
+// deployment record to its history. The apply is recorded whatever these find: a failed verify (exit 4), or a
+// verify or drift check that could not run (the record says "not run"), is returned after recording.
 func (c *command) record(ctx context.Context, s *session, d deployment) error {
 	rel, err := c.configRelease(ctx, s.home)
 	if err != nil {
 		return err
 	}
+	r := history.Record{Environment: s.env.Name, Target: s.target, Action: d.action, Release: rel, From: d.from}
 	c.progressf("verifying %s ...", s.describe())
-	result, err := c.readBack(ctx, s)
-	verified := err == nil
-	if errors.Is(err, errNotAStack) {
-		c.progressf("not verified: %v", errNotAStack)
-	} else if err != nil {
-		return err
-	}
-	c.progressf("recording what exists in the state (apply -refresh-only) and planning %s again: it must have nothing to do ...", s.describe())
-	if err := s.runner.SyncState(ctx, nil); err != nil {
-		return fmt.Errorf("%s %s: %w", c.opts.verb, s.env.Name, err)
-	}
-	plan, err := s.runner.Inspect(ctx, false, nil)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", c.opts.verb, s.env.Name, err)
-	}
-	report, err := drift.Analyze(nil, plan)
-	if err != nil {
-		return err
-	}
-	r := history.Record{
-		Environment: s.env.Name, Target: s.target, Action: d.action, Release: rel, From: d.from,
-		Drift: &history.Drift{Clean: report.Clean(), Resources: len(report.Resources)},
-	}
-	if verified {
+	result, verifyErr := c.readBack(ctx, s)
+	if verifyErr == nil {
 		r.Verify = &history.Verify{Holds: result.Holds(), Checks: result.Checks(), Differences: len(result.Failures())}
+	} else if errors.Is(verifyErr, errNotAStack) {
+		c.progressf("not verified: %v", errNotAStack)
+		verifyErr = nil
+	}
+	report, driftErr := c.converged(ctx, s)
+	if driftErr == nil {
+		r.Drift = &history.Drift{Clean: report.Clean(), Resources: len(report.Resources)}
 	}
 	if d.gate != nil {
 		r.PlanSHA256 = d.gate.PlanSHA256
@@ -146,16 +133,36 @@ func (c *command) record(ctx context.Context, s *session, d deployment) error {
 		return err
 	}
 	c.printf("Deployed %s to %s (%s): verify %s, drift %s; recorded in %s.\n", rel, s.describe(), d.action,
-		cmp.Or(strings.TrimPrefix(verifyCell(r.Verify), "-"), "not run"), driftCell(r.Drift), r.Key)
+		notRun(verifyCell(r.Verify)), notRun(driftCell(r.Drift)), r.Key)
+	if err := errors.Join(verifyErr, driftErr); err != nil {
+		return err
+	}
 	if !report.Clean() {
 		c.printDrift(report)
 	}
-	if verified && !result.Holds() {
+	if r.Verify != nil && !result.Holds() {
 		c.printVerify(s, result)
 		return &differencesError{env: s.env.Name, n: len(result.Failures())}
 	}
 	return nil
 }
+
+// converged writes what exists into the state (apply -refresh-only) and plans again: right after an apply the
+// plan must have nothing to do.
+func (c *command) converged(ctx context.Context, s *session) (drift.Report, error) {
+	c.progressf("recording what exists in the state (apply -refresh-only) and planning %s again: it must have nothing to do ...", s.describe())
+	if err := s.runner.SyncState(ctx, nil); err != nil {
+		return drift.Report{}, fmt.Errorf("%s %s: %w", c.opts.verb, s.env.Name, err)
+	}
+	plan, err := s.runner.Inspect(ctx, false, nil)
+	if err != nil {
+		return drift.Report{}, fmt.Errorf("%s %s: %w", c.opts.verb, s.env.Name, err)
+	}
+	return drift.Analyze(nil, plan)
+}
+
+// notRun is a history cell, with "not run" for a check that did not run.
+func notRun(cell string) string { return cmp.Or(strings.TrimPrefix(cell, "-"), "not run") }
 
 func verdict(ok bool, otherwise string) string {
 	if ok {
