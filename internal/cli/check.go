@@ -46,7 +46,7 @@ func (c *command) check(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	report, err := rules.judge(ctx, c.opts.env, planJSON, planPath, inputFindings)
+	report, err := rules.judge(ctx, c.opts.env, planJSON, planPath, inputFindings, nil)
 	if err != nil {
 		return err
 	}

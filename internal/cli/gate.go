@@ -53,35 +53,75 @@ func (c *command) loadRules(home string) (*rules, error) {
 }
 
 // judge evaluates a plan of env (or, when the plan could not be made, the inputs that broke their validation
-// rules) and applies the exceptions.
-func (r *rules) judge(ctx context.Context, env string, planJSON []byte, planPath string, inputs []policy.Finding) (*policy.Report, error) {
+// rules) and applies the exceptions. changes, when not nil, is the plan the rules that judge changes read
+// instead (on the emulator: the emulator plan, which starts from the environment's state).
+func (r *rules) judge(ctx context.Context, env string, planJSON []byte, planPath string, inputs []policy.Finding, changes []byte) (*policy.Report, error) {
 	if inputs != nil { // no plan: the inputs themselves break their rules (exceptions cannot be judged)
 		return policy.Apply(env, append(r.engine.Rules(), policy.InputRule), inputs, nil, time.Now()), nil
 	}
-	planEnv, findings, err := r.engine.Evaluate(ctx, planJSON)
-	var notPlan *policy.NotAPlanError
-	if errors.As(err, &notPlan) {
-		return nil, usagef("%s: %v", planPath, err)
-	}
+	planEnv, findings, err := r.evaluate(ctx, env, planJSON, planPath)
 	if err != nil {
-		return nil, fmt.Errorf("check %s: %w", env, err)
+		return nil, err
 	}
-	if planEnv != env {
-		return nil, usagef("%s is a plan of environment %q, not %q", planPath, planEnv, env)
+	if changes != nil {
+		_, changed, err := r.evaluate(ctx, env, changes, planPath)
+		if err != nil {
+			return nil, err
+		}
+		findings = append(judging(findings, r.engine.Rules(), policy.JudgesResult), judging(changed, r.engine.Rules(), policy.JudgesChanges)...)
 	}
 	return policy.Apply(planEnv, r.engine.Rules(), findings, r.exceptions, time.Now()), nil
 }
 
-// gate checks the plan s has just written (on the emulator target through real, the plan of the same root with
-// real settings, which is what AWS would get), records the verdict beside the plan file and prints it. A plan
-// that breaks a rule is kept for inspection but refused by apply.
-func (c *command) gate(ctx context.Context, s *session, real <-chan checkedPlan) (*policy.Report, error) {
+func (r *rules) evaluate(ctx context.Context, env string, planJSON []byte, planPath string) (string, []policy.Finding, error) {
+	planEnv, findings, err := r.engine.Evaluate(ctx, planJSON)
+	var notPlan *policy.NotAPlanError
+	if errors.As(err, &notPlan) {
+		return "", nil, usagef("%s: %v", planPath, err)
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("check %s: %w", env, err)
+	}
+	if planEnv != env {
+		return "", nil, usagef("%s is a plan of environment %q, not %q", planPath, planEnv, env)
+	}
+	return planEnv, findings, nil
+}
+
+// judging keeps the findings of the rules that judge what (policy.JudgesResult or policy.JudgesChanges).
+func judging(findings []policy.Finding, rules []policy.Rule, what string) []policy.Finding {
+	judges := map[string]string{}
+	for _, r := range rules {
+		judges[r.ID] = r.Judges
+	}
+	var out []policy.Finding
+	for _, f := range findings {
+		if judges[f.RuleID] == what {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// gate checks the plan s has just written (sum), records the verdict beside the plan file and prints it. On the
+// emulator target the rules judge real, the plan of the same root with real settings, which is what AWS would
+// get; that plan starts from a state of its own, so the rules that judge changes (a replaced database) read the
+// emulator plan instead, when it replaces or deletes anything. A plan that breaks a rule is kept for inspection
+// but refused by apply.
+func (c *command) gate(ctx context.Context, s *session, sum terraform.PlanSummary, real <-chan checkedPlan) (*policy.Report, error) {
 	r, err := c.loadRules(s.home)
 	if err != nil {
 		return nil, err
 	}
 	p := checkedPlan{file: s.runner.PlanFile()}
+	var changes []byte
 	if real != nil {
+		if sum.Replace+sum.Destroy > 0 {
+			if changes, err = s.runner.PlanJSON(ctx, ""); err != nil {
+				<-real
+				return nil, err
+			}
+		}
 		p = <-real
 	} else {
 		p.json, p.err = s.runner.PlanJSON(ctx, "")
@@ -89,7 +129,7 @@ func (c *command) gate(ctx context.Context, s *session, real <-chan checkedPlan)
 	if p.err != nil {
 		return nil, p.err
 	}
-	report, err := r.judge(ctx, s.env.Name, p.json, p.file, p.inputs)
+	report, err := r.judge(ctx, s.env.Name, p.json, p.file, p.inputs, changes)
 	if err != nil {
 		return nil, err
 	}

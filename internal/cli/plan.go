@@ -55,7 +55,7 @@ func (c *command) runPlan(ctx context.Context, s *session) (terraform.PlanSummar
 	c.printPlan(s, sum)
 	var report *policy.Report
 	err = c.timed("check", func() (err error) {
-		report, err = c.gate(ctx, s, real)
+		report, err = c.gate(ctx, s, sum, real)
 		return err
 	})
 	return sum, report, err

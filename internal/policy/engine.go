@@ -7,7 +7,9 @@
 //	             "resolution": "...", "references": ["AWS-0107", "CKV_AWS_24"]}
 //	deny contains f if { ...; f := lib.finding(r, value, message) }
 //
-// where a finding is {"address", "value", "message"}. Shared helpers live in package ec2stack.lib (rules/lib.rego).
+// and optionally "judges": "changes" in the metadata for a rule that reads what the plan changes from the state it
+// starts from (replacements, deletions) rather than the resources as they will be; where a finding is
+// {"address", "value", "message"}. Shared helpers live in package ec2stack.lib (rules/lib.rego).
 // The environment contract (policy/contract.yaml) is data.contract; lib.contract is the plan's environment's part.
 package policy
 
@@ -43,7 +45,16 @@ type Rule struct {
 	Summary    string   `json:"summary"`
 	Resolution string   `json:"resolution"`
 	References []string `json:"references"`
+	// Judges is what the rule reads of a plan: JudgesResult (the default) the resources as they will be,
+	// JudgesChanges the changes from the state the plan starts from (a replacement, a deletion).
+	Judges string `json:"judges"`
 }
+
+// What a rule judges (metadata key "judges").
+const (
+	JudgesResult  = "result"
+	JudgesChanges = "changes"
+)
 
 // Finding is one violation of a rule by one resource.
 type Finding struct {
@@ -280,6 +291,12 @@ func parseMetadata(raw any) (Rule, error) {
 	}
 	if r.Resolution, err = str("resolution"); err != nil {
 		return r, err
+	}
+	r.Judges = JudgesResult
+	if v, ok := m["judges"]; ok {
+		if r.Judges, _ = v.(string); r.Judges != JudgesResult && r.Judges != JudgesChanges {
+			return r, fmt.Errorf("invalid judges %v: want %q or %q", v, JudgesResult, JudgesChanges)
+		}
 	}
 	refs, ok := m["references"].([]any)
 	if !ok {

@@ -173,6 +173,7 @@ func TestLoadErrors(t *testing.T) {
 		{"missing field", "nosum.rego", strings.Replace(sprintf(goodRule, "nosum", "EC2S-991", "nosum"), `"summary": "s", `, "", 1), `missing or empty "summary"`},
 		{"bad id", "badid.rego", sprintf(goodRule, "badid", "RULE-1", "badid"), `invalid id "RULE-1"`},
 		{"duplicate id", "dup.rego", sprintf(goodRule, "dup", "EC2S-101", "dup"), "id EC2S-101 is also used by ec2stack.rules."},
+		{"bad judges", "judges.rego", "package ec2stack.rules.judges\n\nmetadata := {\"id\": \"EC2S-993\", \"name\": \"x\", \"severity\": \"LOW\", \"summary\": \"s\", \"resolution\": \"r\", \"references\": [], \"judges\": \"state\"}\n\ndeny := set()", `invalid judges state: want "result" or "changes"`},
 		{"no deny", "nodeny.rego", "package ec2stack.rules.nodeny\n\nmetadata := {\"id\": \"EC2S-992\", \"name\": \"x\", \"severity\": \"LOW\", \"summary\": \"s\", \"resolution\": \"r\", \"references\": []}", "no deny rule"},
 	}
 	for _, tt := range tests {

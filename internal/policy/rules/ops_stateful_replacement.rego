@@ -14,6 +14,7 @@ metadata := {
 	"summary": "A plan does not replace or delete a stateful resource (database, KMS key, S3 bucket, backup vault, log group, VPC, subnet, hosted zone).",
 	"resolution": "Change the configuration so the resource is updated in place (see the attributes the message names), move it with a `moved` block, or, when the loss is intended, add an exception naming its address with the reason and the migration plan.",
 	"references": ["terraform lifecycle prevent_destroy", "terraform moved blocks"],
+	"judges": "changes",
 }
 
 # What each stateful type holds: the message says what a replacement loses.
