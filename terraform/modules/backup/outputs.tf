@@ -32,3 +32,8 @@ output "selection_tags" {
   description = "Tags a resource must carry (all of them) to be backed up by the plan."
   value       = var.selection_tags
 }
+
+output "database_backups_replication_id" {
+  description = "ID (the replicated backups' ARN) of the database's automated backups replication in the DR region; null when off."
+  value       = one(aws_db_instance_automated_backups_replication.this[*].id)
+}

@@ -167,3 +167,36 @@ variable "enable_selection" {
   type        = bool
   default     = true
 }
+
+variable "replicate_database_backups" {
+  description = "Replicate the database's automated backups (snapshots and transaction logs) to the DR region, encrypted with dr_kms_key_arn: point-in-time restore there after a region loss."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.replicate_database_backups || var.dr_kms_key_arn != null
+    error_message = "replicate_database_backups needs dr_kms_key_arn, the key the replicated backups are encrypted with in the DR region."
+  }
+}
+
+variable "database_arn" {
+  description = "ARN of the RDS instance whose automated backups are replicated (with replicate_database_backups)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.database_arn == null ? !var.replicate_database_backups : can(regex("^arn:aws[a-z-]*:rds:[a-z0-9-]+:[0-9]{12}:db:[a-z][a-z0-9-]*$", var.database_arn))
+    error_message = "database_arn must be the ARN of an RDS DB instance when replicate_database_backups is true; got \"${coalesce(var.database_arn, "null")}\"."
+  }
+}
+
+variable "database_backup_retention_days" {
+  description = "Days the replicated automated backups are kept in the DR region (1-35, as RDS allows)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.database_backup_retention_days >= 1 && var.database_backup_retention_days <= 35 && floor(var.database_backup_retention_days) == var.database_backup_retention_days
+    error_message = "database_backup_retention_days must be a whole number of days from 1 to 35 (RDS limit); got ${var.database_backup_retention_days}."
+  }
+}

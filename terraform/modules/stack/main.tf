@@ -200,4 +200,10 @@ module "backup" {
 
   enable_selection     = local.on_aws
   enable_ebs_snapshots = local.on_aws
+
+  # With cross-region copies, the database's automated backups are replicated to the DR region too (moto has no
+  # StartDBInstanceAutomatedBackupsReplication).
+  replicate_database_backups     = var.enable_cross_region_backup && var.enable_database && local.on_aws
+  database_arn                   = one(module.database[*].db_instance_arn)
+  database_backup_retention_days = var.database.backup_retention_days
 }

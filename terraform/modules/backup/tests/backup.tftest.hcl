@@ -318,3 +318,47 @@ run "rejects_dr_region_equal_to_primary" {
 
   expect_failures = [aws_backup_vault.dr]
 }
+
+run "database_backups_replicated" {
+  command = plan
+
+  variables {
+    enable_cross_region_copy       = true
+    dr_kms_key_arn                 = "arn:aws:kms:us-west-2:123456789012:key/33333333-3333-3333-3333-333333333333"
+    replicate_database_backups     = true
+    database_arn                   = "arn:aws:rds:us-east-1:123456789012:db:ec2stack-test-db"
+    database_backup_retention_days = 30
+  }
+
+  assert {
+    condition     = aws_db_instance_automated_backups_replication.this[0].source_db_instance_arn == var.database_arn && aws_db_instance_automated_backups_replication.this[0].kms_key_id == var.dr_kms_key_arn && aws_db_instance_automated_backups_replication.this[0].retention_period == 30
+    error_message = "The database's automated backups must be replicated with the DR key, kept as long as in the primary region."
+  }
+}
+
+run "no_database_replication_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_db_instance_automated_backups_replication.this) == 0
+    error_message = "Database backups are replicated only when asked."
+  }
+}
+
+run "rejects_database_replication_without_database" {
+  command = plan
+  variables {
+    enable_cross_region_copy   = true
+    dr_kms_key_arn             = "arn:aws:kms:us-west-2:123456789012:key/33333333-3333-3333-3333-333333333333"
+    replicate_database_backups = true
+  }
+  expect_failures = [var.database_arn]
+}
+
+run "rejects_database_retention_above_rds_limit" {
+  command = plan
+  variables {
+    database_backup_retention_days = 36
+  }
+  expect_failures = [var.database_backup_retention_days]
+}
