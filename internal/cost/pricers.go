@@ -36,6 +36,7 @@ var pricers = []pricer{
 	{"aws_cloudwatch_log_group", (*pricing).logGroups},
 	{"aws_s3_bucket", (*pricing).buckets},
 	{"aws_backup_plan", (*pricing).backupPlans},
+	{"aws_db_instance_automated_backups_replication", (*pricing).backupReplications},
 	{"aws_dlm_lifecycle_policy", (*pricing).snapshotPolicies},
 }
 
@@ -653,4 +654,22 @@ func retainDays(rule map[string]any, interval float64) float64 {
 
 func trimUSD(v float64) string {
 	return strings.TrimSuffix(price.Price{USD: v, Unit: price.Hour}.String(), "/h")
+}
+
+// backupReplications: the database's automated backups replicated to the DR region are billed there in full (no
+// free allowance outside the database's own region), and each day's changes cross regions.
+func (p *pricing) backupReplications(rs []resource) error {
+	for _, r := range rs {
+		days := num(r.v["retention_period"])
+		stored := p.incremental(p.u.DatabaseDataGB, 1, days)
+		if err := p.add(r, "replicated automated backups in the DR region", "rds_backup_storage", "", flat(stored), flat(1),
+			fmt.Sprintf("database_data_gb %g, kept %g days", p.u.DatabaseDataGB, days)); err != nil {
+			return err
+		}
+		moved := p.u.DatabaseDataGB * math.Min(1, p.u.DailyChangePercent/100) * p.daysPerMonth()
+		if err := p.add(r, "replication transfer", "inter_region_transfer", "", flat(moved), flat(1), "the data changed each day (the first full copy not counted)"); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -166,6 +166,7 @@ func TestStatefulPricing(t *testing.T) {
 			map[string]any{"rule_name": "weekly", "schedule": "cron(0 5 ? * SUN *)", "lifecycle": []any{map[string]any{"delete_after": 35.0}}},
 			map[string]any{"rule_name": "monthly", "schedule": "cron(0 5 1 * ? *)", "lifecycle": []any{map[string]any{"delete_after": 365.0}}},
 		}}},
+		change{address: m + "backup[0].aws_db_instance_automated_backups_replication.this[0]", typ: "aws_db_instance_automated_backups_replication", after: map[string]any{"retention_period": 7.0}},
 		change{address: m + "backup[0].aws_dlm_lifecycle_policy.ebs[0]", typ: "aws_dlm_lifecycle_policy", after: map[string]any{"policy_details": []any{map[string]any{
 			"schedule": []any{map[string]any{"name": "daily", "create_rule": []any{map[string]any{"interval": 24.0}},
 				"retain_rule": []any{map[string]any{"count": 7.0}}}}}}}},
@@ -189,6 +190,9 @@ func TestStatefulPricing(t *testing.T) {
 		{m + "backup[0].aws_backup_plan.this", "weekly recovery points", 100 * (1 + 0.35*4) * 0.095},
 		{m + "backup[0].aws_backup_plan.this", "monthly recovery points", 100 * (1 + 1*(math.Floor(365/days)-1)) * 0.095},
 		{m + "backup[0].aws_dlm_lifecycle_policy.ebs[0]", "daily snapshots", 2 * 10 * (1 + 0.05*6) * 0.05},
+		// in the DR region: all of it billed (a full copy and 6 daily changes), the daily changes transferred
+		{m + "backup[0].aws_db_instance_automated_backups_replication.this[0]", "replicated automated backups in the DR region", 100 * (1 + 0.05*6) * 0.095},
+		{m + "backup[0].aws_db_instance_automated_backups_replication.this[0]", "replication transfer", 100 * 0.05 * days * 0.02},
 	} {
 		if got := line(t, r, c.address, c.what).Monthly.Expected; math.Abs(got-c.want) > 1e-3 {
 			t.Errorf("%s %s = %.4f, want %.4f", c.address, c.what, got, c.want)
