@@ -6,21 +6,34 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
-// AWSConfig returns an AWS SDK configuration pointed at this server with fake credentials and few retries,
-// for the state bucket and for reading resources back (verify).
+// AWSConfig returns an AWS SDK configuration pointed at this server with fake credentials and few retries
+// (MaxAttempts), for the state bucket and for reading resources back (verify).
 func (s *Server) AWSConfig(ctx context.Context, region string) (aws.Config, error) {
+	retries := config.WithRetryMaxAttempts(s.MaxAttempts())
+	if s.Faults != nil {
+		// Behind a fault proxy: more attempts, and no retry token bucket (as the provider has none), whose 500
+		// tokens a run's injected faults would spend ("retry quota exceeded").
+		retries = config.WithRetryer(func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = s.MaxAttempts()
+				o.RateLimiter = ratelimit.None
+			})
+		})
+	}
 	cfg, err := config.LoadDefaultConfig(ctx,
 		config.WithRegion(region),
 		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("test", "test", "")),
 		config.WithSharedConfigProfile(""),
 		config.WithBaseEndpoint(s.Endpoint),
-		config.WithRetryMaxAttempts(2),
+		retries,
 	)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("aws config for emulator: %w", err)

@@ -32,12 +32,19 @@ var ReadyTimeout = 30 * time.Second
 
 // Server is a moto server, started by us or found running.
 type Server struct {
-	Endpoint string // http://127.0.0.1:PORT
+	Endpoint string // http://127.0.0.1:PORT: moto's, or its fault proxy's (Faults set)
 	Port     int
-	PID      int // 0 when we connected to a server we did not start
+	PID      int // moto's; 0 when we connected to a server we did not start
 
-	cmd  *exec.Cmd
-	done chan struct{}
+	// Faults is set when Endpoint is ec2stack's fault proxy in front of moto (faults.go): recorded by `emulator
+	// start --faults`, or found answering at --endpoint. Env and AWSConfig then allow FaultMaxAttempts.
+	Faults       *Faults
+	MotoEndpoint string // moto itself behind the proxy ("" when unknown or without one)
+	ProxyPID     int    // the detached proxy process we started or recorded (0: none)
+
+	cmd       *exec.Cmd
+	done      chan struct{}
+	proxyDone chan struct{}
 }
 
 // FindBinary locates moto_server ($EC2STACK_MOTO_SERVER, else PATH).
@@ -64,6 +71,10 @@ type StartOptions struct {
 	// Settings are MOTO_* environment settings that override ec2stack's (e.g. to start moto with its own
 	// defaults, as someone else might).
 	Settings []string
+	// Faults, for Ensure: put a detached fault proxy in front of moto, run as ProxyCommand UPSTREAM SPEC
+	// (serving ServeInheritedProxy), and record it.
+	Faults       *Faults
+	ProxyCommand []string
 }
 
 // Start launches moto (through the read-back shim when a Python with moto is
@@ -190,34 +201,52 @@ func Connect(ctx context.Context, endpoint string) (*Server, error) {
 	if u, _ := url.Parse(ep); u != nil {
 		s.Port, _ = strconv.Atoi(u.Port())
 	}
+	if st, err := FaultStatsAt(ctx, ep); err == nil { // ec2stack's fault proxy in front of a moto
+		if f, err := ParseFaults(st.Faults); err == nil {
+			s.Faults = &f
+		}
+	}
 	return s, nil
 }
 
 // Stop ends a server this process started or recorded (by PID, whole process
-// group) and waits for it to exit. Connected servers are left alone.
+// group), and its fault proxy first, and waits for them to exit. Connected
+// servers are left alone.
 func (s *Server) Stop() error {
+	if s.ProxyPID != 0 {
+		if err := stopProcess("the fault proxy", s.ProxyPID, s.proxyDone); err != nil {
+			return err
+		}
+		s.ProxyPID = 0
+	}
 	if s.PID == 0 {
 		return nil
 	}
-	if err := syscall.Kill(-s.PID, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
-		return fmt.Errorf("stopping moto (pid %d): %w", s.PID, err)
+	return stopProcess("moto", s.PID, s.done)
+}
+
+// stopProcess ends the process group of pid (SIGTERM, then SIGKILL) and waits for it; done, when not nil, is
+// closed when this process has reaped it.
+func stopProcess(name string, pid int, done chan struct{}) error {
+	if err := syscall.Kill(-pid, syscall.SIGTERM); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("stopping %s (pid %d): %w", name, pid, err)
 	}
-	if s.waitExit(10 * time.Second) {
+	if waitExit(pid, done, 10*time.Second) {
 		return nil
 	}
-	_ = syscall.Kill(-s.PID, syscall.SIGKILL)
-	if !s.waitExit(5 * time.Second) {
-		return fmt.Errorf("moto (pid %d) did not exit", s.PID)
+	_ = syscall.Kill(-pid, syscall.SIGKILL)
+	if !waitExit(pid, done, 5*time.Second) {
+		return fmt.Errorf("%s (pid %d) did not exit", name, pid)
 	}
 	return nil
 }
 
-func (s *Server) waitExit(timeout time.Duration) bool {
+func waitExit(pid int, done chan struct{}, timeout time.Duration) bool {
 	deadline := time.NewTimer(timeout)
 	defer deadline.Stop()
-	if s.done != nil {
+	if done != nil {
 		select {
-		case <-s.done:
+		case <-done:
 			return true
 		case <-deadline.C:
 			return false
@@ -226,7 +255,7 @@ func (s *Server) waitExit(timeout time.Duration) bool {
 	tick := time.NewTicker(50 * time.Millisecond)
 	defer tick.Stop()
 	for {
-		if !alive(s.PID) {
+		if !alive(pid) {
 			return true
 		}
 		select {
@@ -263,7 +292,8 @@ func (s *Server) Reset(ctx context.Context) error {
 }
 
 // Env returns the process environment that points Terraform and the AWS SDK
-// at this server. An empty value means "unset this variable".
+// at this server. An empty value means "unset this variable". AWS_MAX_ATTEMPTS
+// is MaxAttempts: 2, or FaultMaxAttempts behind a fault proxy.
 func (s *Server) Env(region string) map[string]string {
 	return map[string]string{
 		"AWS_ENDPOINT_URL":      s.Endpoint,
@@ -272,11 +302,21 @@ func (s *Server) Env(region string) map[string]string {
 		"AWS_REGION":            region,
 		"AWS_DEFAULT_REGION":    region,
 		"AWS_S3_USE_PATH_STYLE": "true",
-		"AWS_MAX_ATTEMPTS":      "2",
+		"AWS_MAX_ATTEMPTS":      strconv.Itoa(s.MaxAttempts()),
 		"AWS_PROFILE":           "",
 		"AWS_DEFAULT_PROFILE":   "",
 		"AWS_SESSION_TOKEN":     "",
 	}
+}
+
+// MaxAttempts is how many attempts the SDKs get per call on this server: 2, so that a call moto does not
+// implement fails in seconds instead of being retried for minutes; FaultMaxAttempts behind a fault proxy, where
+// a share of the calls fail on purpose.
+func (s *Server) MaxAttempts() int {
+	if s.Faults != nil {
+		return FaultMaxAttempts
+	}
+	return 2
 }
 
 // BackendConfig is the S3 backend configuration that keeps env's state in moto.
