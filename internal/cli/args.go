@@ -48,6 +48,8 @@ type options struct {
 	to         string // rollback --to: the release to return to (default: the previous one)
 	release    string // promote --release: the release expected (refused unless it is the one verified upstream)
 	repair     bool   // drift --repair: plan, gate, approve and apply the repair
+	// emulator start --faults: the fault proxy to put in front of moto
+	faults *emulator.Faults
 }
 
 // parseArgs parses `VERB [ARG] [flags]`, with flags allowed anywhere.
@@ -125,6 +127,18 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return stringFlag(&o.release)
 	case "repair":
 		return boolFlag(&o.repair)
+	case "faults":
+		var spec string
+		n, err := stringFlag(&spec)
+		if err != nil {
+			return n, err
+		}
+		f, err := emulator.ParseFaults(spec)
+		if err != nil {
+			return n, usagef("--faults %v", err)
+		}
+		o.faults = &f
+		return n, nil
 	case "compare":
 		var list string
 		n, err := stringFlag(&list)
@@ -155,7 +169,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --yes, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --faults, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -219,6 +233,8 @@ func (o *options) validate() error {
 		}
 	}
 	switch {
+	case o.faults != nil && (o.verb != "emulator" || o.action != "start"):
+		return usagef("--faults is a flag of `ec2stack emulator start`, not of %s", strings.TrimSpace(o.verb+" "+o.action))
 	case o.verb == "unlock" && o.lockID == "":
 		return usagef("unlock %s needs --lock-id ID: the lock ID that the locked command printed", o.env)
 	case o.verb == "unlock" && !terraform.ValidLockID(o.lockID):

@@ -8,6 +8,9 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ec2stack/ec2stack/internal/emulator"
 )
 
 func TestParseArgs(t *testing.T) {
@@ -21,6 +24,8 @@ func TestParseArgs(t *testing.T) {
 		{"flags before verb", []string{"--json", "--target=aws", "--state-bucket=b", "--state-region=eu-west-1", "apply", "prod"}, options{verb: "apply", env: "prod", target: "aws", stateBucket: "b", stateRegion: "eu-west-1", json: true}},
 		{"endpoint normalized", []string{"outputs", "--endpoint", "http://127.0.0.1:5000/", "staging"}, options{verb: "outputs", env: "staging", target: "emulator", endpoint: "http://127.0.0.1:5000"}},
 		{"emulator action", []string{"emulator", "status", "--json"}, options{verb: "emulator", action: "status", target: "emulator", json: true}},
+		{"emulator faults", []string{"emulator", "start", "--faults", "throttle=10%,error5xx=2%,latency=50ms"}, options{verb: "emulator", action: "start", target: "emulator",
+			faults: &emulator.Faults{Throttle: 10, Error5xx: 2, Latency: 50 * time.Millisecond, Seed: emulator.DefaultFaultSeed}}},
 		{"help wins", []string{"up", "nope", "-h"}, options{target: "emulator", help: true}},
 		{"cost", []string{"cost", "prod", "--usage", "u.yaml", "--savings", "--markdown", "--plan", "p.json"}, options{verb: "cost", env: "prod", target: "emulator", usagePath: "u.yaml", savings: true, markdown: true, planPath: "p.json"}},
 		{"cost on aws needs no state bucket", []string{"cost", "dev", "--target", "aws"}, options{verb: "cost", env: "dev", target: "aws"}},
@@ -61,7 +66,7 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"up", "dev", "--target", "gcp"}, `ec2stack: unknown target "gcp": valid targets are emulator, aws`},
 		{[]string{"up", "dev", "--target"}, "ec2stack: flag --target needs a value"},
 		{[]string{"up", "dev", "--json=yes"}, "ec2stack: flag --json takes no value"},
-		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --yes, --json, --help`},
+		{[]string{"up", "dev", "--bogus"}, `ec2stack: unknown flag "--bogus": valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --faults, --yes, --json, --help`},
 		{[]string{"plan", "dev", "--yes"}, "ec2stack: --yes is a flag of `ec2stack destroy`, not of plan"},
 		{[]string{"apply", "dev", "--policy", "p"}, "ec2stack: --policy is a flag of `ec2stack check`, `ec2stack plan`, `ec2stack up`, not of apply"},
 		{[]string{"up", "dev", "--endpoint", "localhost:5000"}, `ec2stack: invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
@@ -85,6 +90,14 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"history"}, "ec2stack: usage: ec2stack history ENV (one of dev, staging, prod)"},
 		{[]string{"emulator"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
 		{[]string{"emulator", "reboot"}, "ec2stack: usage: ec2stack emulator start|stop|status"},
+		{[]string{"emulator", "start", "--faults", "throttle=150%"}, `ec2stack: --faults "throttle=150%": throttle must be a percentage between 0% and 100% (e.g. throttle=10%)`},
+		{[]string{"emulator", "start", "--faults", "throttle=10"}, `ec2stack: --faults "throttle=10": throttle must be a percentage between 0% and 100% (e.g. throttle=10%)`},
+		{[]string{"emulator", "start", "--faults=latency=fast"}, `ec2stack: --faults "latency=fast": latency must be a duration between 0s and 10s (e.g. latency=50ms)`},
+		{[]string{"emulator", "start", "--faults", "throttle=60%,error5xx=50%"}, `ec2stack: --faults "throttle=60%,error5xx=50%": throttle and error5xx add up to 110%, more than 100%`},
+		{[]string{"emulator", "start", "--faults", "slow=1"}, `ec2stack: --faults "slow=1": unknown key slow: valid keys are throttle, error5xx, latency, jitter, seed`},
+		{[]string{"emulator", "start", "--faults="}, `ec2stack: --faults "": want KEY=VALUE pairs separated by commas, keys throttle, error5xx, latency, jitter, seed (e.g. throttle=10%,error5xx=2%,latency=50ms)`},
+		{[]string{"emulator", "status", "--faults", "throttle=10%"}, "ec2stack: --faults is a flag of `ec2stack emulator start`, not of emulator status"},
+		{[]string{"up", "dev", "--faults", "throttle=10%"}, "ec2stack: --faults is a flag of `ec2stack emulator start`, not of up"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

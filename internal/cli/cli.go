@@ -45,6 +45,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) > 0 && args[0] == faultProxyVerb {
+		return serveFaultProxy(ctx, args[1:], stderr)
+	}
 	o, err := parseArgs(args)
 	if err != nil {
 		return fail(stderr, err)
@@ -104,6 +107,7 @@ type command struct {
 	// loaded once per command
 	contract     *contract.Contract
 	preflightRun bool
+	faultsNoted  bool
 	stderr       io.Writer
 	seconds      map[string]float64 // wall time of each step (timed), in the --json document
 	costDoc      map[string]any     // plan, check, up: the plan's monthly cost, in the --json document
@@ -234,7 +238,8 @@ Usage:
   ec2stack unlock ENV --lock-id ID
                            release the state lock a killed run left (the locked command names the ID)
   ec2stack emulator start|stop|status
-                           manage the moto server ec2stack keeps running
+                           manage the moto server ec2stack keeps running (start --faults SPEC: behind a
+                           proxy that injects AWS throttling and 5xx errors; status shows its counters)
 
 Environments: dev, staging, prod (their requirements: policy/contract.yaml)
 
@@ -255,6 +260,8 @@ Flags (before or after ENV):
   --release RELEASE        promote: refuse unless RELEASE is the release being promoted
   --to RELEASE             rollback: the release (commit, tag) to return to
   --repair                 drift: plan, check, approve and apply the deployed release, then check again
+  --faults SPEC            emulator start: inject faults, e.g. throttle=10%,error5xx=2%,latency=50ms,jitter=10ms,
+                           seed=1 (the default seed; docs/emulator.md); ec2stack's own calls then get 8 attempts
   --yes                    destroy: do not ask (required on --target aws without a terminal)
   --timing                 plan: also the expected wall time of a real-AWS apply and destroy, and their
                            critical paths (resources, start, minutes; docs/timing.md)

@@ -106,6 +106,7 @@ func (c *command) ensureEmulator(ctx context.Context, home string, e env.Environ
 		if err != nil || c.preflightRun {
 			return s, err
 		}
+		c.noteFaults(s)
 		_, required, err := c.requirements(home)
 		if err != nil {
 			return nil, err
@@ -124,7 +125,17 @@ func (c *command) ensureEmulator(ctx context.Context, home string, e env.Environ
 	if started {
 		c.progressf("started moto emulator at %s (pid %d); stop it with `ec2stack emulator stop`", s.Endpoint, s.PID)
 	}
+	c.noteFaults(s)
 	return s, nil
+}
+
+// noteFaults says, once per command, that the emulator's endpoint is a fault proxy.
+func (c *command) noteFaults(s *emulator.Server) {
+	if s.Faults == nil || c.faultsNoted {
+		return
+	}
+	c.faultsNoted = true
+	c.progressf("the emulator at %s injects faults (%s): terraform and ec2stack get %d attempts per AWS call", s.Endpoint, s.Faults, s.MaxAttempts())
 }
 
 // refuseEmulatorSwitch refuses, before anything runs, a variable file in root that sets the emulator switch:
