@@ -14,7 +14,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "promote", "rollback", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "promote", "rollback", "dr", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -23,7 +23,7 @@ var (
 type options struct {
 	verb        string
 	env         string // environment verbs
-	action      string // emulator start|stop|status
+	action      string // emulator start|stop|status; dr drill
 	target      string
 	endpoint    string
 	stateBucket string
@@ -194,7 +194,13 @@ func (o *options) positional(pos []string) error {
 		o.action = rest[0]
 		return nil
 	}
+	if o.verb == "dr" && len(rest) == 2 && rest[0] == "drill" {
+		o.action, rest = "drill", rest[1:]
+	}
 	if len(rest) != 1 {
+		if o.verb == "dr" {
+			return usagef("usage: ec2stack dr ENV, or ec2stack dr drill ENV (one of %s)", joinNames(env.Names))
+		}
 		return usagef("usage: ec2stack %s ENV (one of %s)", o.verb, joinNames(env.Names))
 	}
 	o.env = rest[0]
@@ -212,7 +218,7 @@ func (o *options) validate() error {
 		flag, value string
 		verbs       []string
 	}{
-		{"--plan", o.planPath, []string{"check", "cost"}},
+		{"--plan", o.planPath, []string{"check", "cost", "dr"}},
 		{"--sarif", o.sarifPath, []string{"check"}},
 		{"--policy", o.policyDir, []string{"check", "plan", "up"}},
 		{"--exceptions", o.exceptions, []string{"check", "plan", "up"}},
@@ -235,6 +241,10 @@ func (o *options) validate() error {
 	switch {
 	case o.faults != nil && (o.verb != "emulator" || o.action != "start"):
 		return usagef("--faults is a flag of `ec2stack emulator start`, not of %s", strings.TrimSpace(o.verb+" "+o.action))
+	case o.action == "drill" && o.target != "emulator":
+		return usagef("dr drill %s runs on the emulator target only: on AWS it would restore a database and build a second stack (a drill there is the region-loss runbook, run by hand)", o.env)
+	case o.action == "drill" && o.planPath != "":
+		return usagef("--plan does not apply to `ec2stack dr drill`: it drills the applied environment")
 	case o.verb == "unlock" && o.lockID == "":
 		return usagef("unlock %s needs --lock-id ID: the lock ID that the locked command printed", o.env)
 	case o.verb == "unlock" && !terraform.ValidLockID(o.lockID):

@@ -28,6 +28,7 @@ const (
 	ExitDifferences = 4 // verify found the live environment differing from the contract or the outputs
 	ExitOverBudget  = 5 // cost: the plan's expected monthly cost is over the environment's budget
 	ExitDrift       = 6 // drift: what exists differs from the state, or the plan would change something
+	ExitRecovery    = 7 // dr: the design misses one of the environment's recovery objectives (RTO, RPO)
 	ExitDelegation  = 8 // up, apply on AWS: the environment's new hosted zone is not delegated yet (the message says how)
 )
 
@@ -91,6 +92,10 @@ func fail(stderr io.Writer, err error) int {
 	var dr *driftError
 	if errors.As(err, &dr) {
 		return ExitDrift
+	}
+	var rec *recoveryError
+	if errors.As(err, &rec) {
+		return ExitRecovery
 	}
 	var z *delegationError
 	if errors.As(err, &z) {
@@ -159,6 +164,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.rollback(ctx)
 	case "emulator":
 		return c.emulator(ctx)
+	case "dr":
+		return c.dr(ctx)
 	}
 	return usagef("unknown command %q: valid commands are %s", c.opts.verb, joinNames(verbs))
 }
@@ -235,6 +242,8 @@ Usage:
   ec2stack drift ENV       compare what exists with the state and the deployed release's plan (exit 6: drift);
                            --repair applies the deployed release through the gate
   ec2stack history ENV     ENV's deployment records (kept beside its state)
+  ec2stack dr ENV          RPO and RTO of each disruption (instance, zone, region, data corruption) per data
+                           store, derived from ENV's plan, against the contract's objectives (exit 7: missed)
   ec2stack unlock ENV --lock-id ID
                            release the state lock a killed run left (the locked command names the ID)
   ec2stack emulator start|stop|status
@@ -248,7 +257,7 @@ Flags (before or after ENV):
   --endpoint URL           use an already running moto at URL (emulator only; checked first)
   --state-bucket NAME      S3 state bucket (aws only; or EC2STACK_STATE_BUCKET)
   --state-region REGION    region of the state bucket (aws only; default: the env's region)
-  --plan FILE              check, cost: this plan (saved plan file or its JSON) instead of the saved one
+  --plan FILE              check, cost, dr: this plan (saved plan file or its JSON) instead of the saved one
   --sarif FILE             check: also write the report as SARIF 2.1.0
   --policy DIR             check, plan, up: extra directory of .rego rules (policy/ is always loaded)
   --exceptions FILE        check, plan, up: accepted exceptions (default policy/exceptions.yaml)

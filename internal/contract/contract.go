@@ -119,10 +119,13 @@ type Deployment struct {
 // NeedsApproval reports whether apply needs an approval of the exact plan.
 func (d Deployment) NeedsApproval() bool { return d.Approval == ApprovalRequired }
 
-// Recovery is room for recovery objectives; no command reads them yet.
+// Recovery holds the recovery objectives `ec2stack dr` holds the environment's design to.
 type Recovery struct {
-	RTOHours *float64 `yaml:"rto_hours" json:"rto_hours"`
-	RPOHours *float64 `yaml:"rpo_hours" json:"rpo_hours"`
+	RTOHours *float64 `yaml:"rto_hours" json:"rto_hours"` // most hours until the service is back (nil: none)
+	RPOHours *float64 `yaml:"rpo_hours" json:"rpo_hours"` // most hours of data a disruption may lose (nil: none)
+	// StatelessInstances: the instances hold no data of record (the application keeps it in the database), so
+	// their volumes are not held to the objectives; their snapshots serve forensics and faster rebuilds.
+	StatelessInstances bool `yaml:"stateless_instances" json:"stateless_instances"`
 }
 
 // Allowed values of the enumerated keys.
@@ -304,6 +307,11 @@ func (e Environment) validate() error {
 	}
 	if b := e.Budget.MonthlyUSD; b != nil && !(*b > 0) {
 		errs = append(errs, fieldError("budget.monthly_usd", "a positive number of USD a month, or null for no budget", *b))
+	}
+	for key, h := range map[string]*float64{"recovery.rto_hours": e.Recovery.RTOHours, "recovery.rpo_hours": e.Recovery.RPOHours} {
+		if h != nil && !(*h > 0) {
+			errs = append(errs, fieldError(key, "a positive number of hours, or null for no objective", *h))
+		}
 	}
 	if e.Backup.Enabled {
 		errs = append(errs, between("backup.min_retention_days", e.Backup.MinRetentionDays, 1, 35000))

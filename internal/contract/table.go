@@ -77,7 +77,7 @@ func (c *Contract) Table() string {
 		{"Monthly budget (`ec2stack cost` exits 5 above it)", func(e Environment) string { return optional(e.Budget.MonthlyUSD, "$%g") }},
 		{"Approval before apply (`ec2stack approve`)", func(e Environment) string { return e.Deployment.Approval }},
 		{"Promoted from (`ec2stack promote`)", func(e Environment) string { return cmp.Or(e.Deployment.PromoteFrom, "-") }},
-		{"RTO / RPO (not yet checked)", func(e Environment) string {
+		{"RTO / RPO (`ec2stack dr` exits 7 when the design misses them)", func(e Environment) string {
 			if e.Recovery.RTOHours == nil && e.Recovery.RPOHours == nil {
 				return "-"
 			}
