@@ -180,6 +180,26 @@ def _fix_nat_gateway_tag_filters():
     NatGatewayBackend.describe_nat_gateways = describe_nat_gateways
 
 
+def _fix_backup_plan_names_after_delete():
+    # CreateBackupPlan refuses a name that any plan ever had, deleted plans included (moto keeps them, with a
+    # deletion date); AWS refuses only the names of plans that still exist, so a stack destroyed and applied
+    # again (a DR drill run twice) cannot create its plan.
+    from moto.backup.exceptions import AlreadyExistsException
+    from moto.backup.models import BackupBackend, Plan
+
+    def create_backup_plan(self, backup_plan, backup_plan_tags, creator_request_id):
+        name = backup_plan["BackupPlanName"]
+        if any(p.backup_plan["BackupPlanName"] == name and not p.deletion_date for p in self.plans.values()):
+            raise AlreadyExistsException(msg="Backup plan with the same plan document already exists")
+        plan = Plan(backup_plan=backup_plan, creator_request_id=creator_request_id, backend=self)
+        if backup_plan_tags:
+            self.tag_resource(plan.backup_plan_arn, backup_plan_tags)
+        self.plans[plan.backup_plan_id] = plan
+        return plan
+
+    BackupBackend.create_backup_plan = create_backup_plan
+
+
 FIXES = (
     _fix_security_group_rule_descriptions,
     _fix_launch_template_tag_echo,
@@ -190,6 +210,7 @@ FIXES = (
     _fix_cloudfront_read_back,
     _fix_rds_resource_ids,
     _fix_nat_gateway_tag_filters,
+    _fix_backup_plan_names_after_delete,
 )
 
 APPLIED = []

@@ -8,6 +8,8 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	backuptypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
@@ -90,5 +92,31 @@ func TestShimNATGatewayTagFilters(t *testing.T) {
 	out, err := client.DescribeNatGateways(ctx, &ec2.DescribeNatGatewaysInput{Filter: []ec2types.Filter{{Name: aws.String("tag-key"), Values: []string{"Owner"}}}})
 	if err != nil || len(out.NatGateways) != 0 {
 		t.Errorf("NAT gateways with an Owner tag: %v %v (want none)", out, err)
+	}
+}
+
+// TestShimBackupPlanNameAfterDelete: a deleted backup plan's name can be used again, as on AWS; a plan that
+// exists still keeps its name to itself.
+func TestShimBackupPlanNameAfterDelete(t *testing.T) {
+	ctx := context.Background()
+	client := backup.NewFromConfig(shimmedMoto(t))
+	plan := func() (*backup.CreateBackupPlanOutput, error) {
+		return client.CreateBackupPlan(ctx, &backup.CreateBackupPlanInput{BackupPlan: &backuptypes.BackupPlanInput{
+			BackupPlanName: aws.String("ec2stack-dr-prod-plan"),
+			Rules:          []backuptypes.BackupRuleInput{{RuleName: aws.String("daily"), TargetBackupVaultName: aws.String("v"), ScheduleExpression: aws.String("cron(0 5 * * ? *)")}},
+		}})
+	}
+	first, err := plan()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan(); err == nil {
+		t.Fatal("a second plan of the same name was created while the first exists")
+	}
+	if _, err := client.DeleteBackupPlan(ctx, &backup.DeleteBackupPlanInput{BackupPlanId: first.BackupPlanId}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plan(); err != nil {
+		t.Errorf("the name of a deleted plan cannot be used again: %v", err)
 	}
 }
