@@ -147,6 +147,7 @@ func TestOperate(t *testing.T) {
 	// prod: a plan without an approval is refused and creates nothing; approved, it turns stale once someone
 	// else deploys prod from another work directory, and is refused again.
 	sh.ec2stack(t, append([]string{"plan", "prod"}, ep...)...)
+	checkRecoveryCommand(t, sh, ep)
 	mustFail(t, sh, 1, "apply prod: the saved plan", append([]string{"apply", "prod"}, ep...)...)
 	if got := records(t, sh, moto, "prod"); len(got) != 0 {
 		t.Errorf("a refused apply of prod wrote records: %+v", got)
@@ -161,6 +162,7 @@ func TestOperate(t *testing.T) {
 		t.Errorf("prod: ssh %v, zones %v", prodOut.SSHAuthorizedCIDRs, prodOut.AvailabilityZones)
 	}
 	mustFail(t, sh, 1, "is stale: it was made against no state", append([]string{"apply", "prod"}, ep...)...)
+	checkDrill(t, sh, moto, ep)
 
 	// Release B changes the application tier (the instances' user data) and goes to dev; prod refuses it
 	// while staging has not verified it.

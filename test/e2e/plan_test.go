@@ -137,6 +137,7 @@ func TestPlanWithRealSettings(t *testing.T) {
 			plan, planFile, graph := planWithRealSettings(t, tc.env, map[string]string{})
 			checkPlan(t, tc.env, planFile)
 			checkTiming(t, tc.env, plan, graph)
+			checkRecovery(t, tc.env, planFile, graph)
 			checkCost(t, tc.env, planFile)
 			if tc.prod {
 				checkCostDiff(t, planFile)
