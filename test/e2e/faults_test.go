@@ -21,7 +21,7 @@ import (
 	"github.com/ec2stack/ec2stack/internal/verify"
 )
 
-// faultSpec is what TestFaults injects: issue #12's rates, a little latency, the default seed.
+// faultSpec is what TestFaults injects: 10 % throttled, 2 % 5xx, a little latency, the default seed.
 const faultSpec = "throttle=10%,error5xx=2%,latency=5ms,jitter=5ms"
 
 // TestFaults brings dev up with the real CLI through ec2stack's fault proxy in front of a private moto (10 % of
