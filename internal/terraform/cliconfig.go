@@ -72,7 +72,24 @@ func WriteCLIConfig(home, mirror string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("writing terraform cli config: %w", err)
 	}
-	if err := os.WriteFile(path, []byte(CLIConfig(mirror)), 0o644); err != nil {
+	// Written beside and renamed into place: another ec2stack command of the same work directory (another
+	// environment, say) may be starting terraform with it right now.
+	tmp, err := os.CreateTemp(filepath.Dir(path), "terraform.rc.*")
+	if err != nil {
+		return "", fmt.Errorf("writing terraform cli config: %w", err)
+	}
+	_, err = tmp.WriteString(CLIConfig(mirror))
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp.Name())
 		return "", fmt.Errorf("writing terraform cli config: %w", err)
 	}
 	return path, nil
