@@ -45,6 +45,9 @@ func (c *command) runApply(ctx context.Context, s *session, sum terraform.PlanSu
 	}
 	c.progressf("applying %s: %d changes ...", s.describe(), sum.Total())
 	if err := c.timed("apply", func() error { return s.runner.Apply(ctx, c.progress(sum.Total())) }); err != nil {
+		if ctx.Err() != nil {
+			return c.interruptedApply(ctx, s, "apply")
+		}
 		return fmt.Errorf("apply %s: %w", s.env.Name, err)
 	}
 	deploy.ClearGate(s.runner.PlanFile())

@@ -30,10 +30,14 @@ const (
 	ExitDrift       = 6 // drift: what exists differs from the state, or the plan would change something
 	ExitRecovery    = 7 // dr: the design misses one of the environment's recovery objectives (RTO, RPO)
 	ExitDelegation  = 8 // up, apply on AWS: the environment's new hosted zone is not delegated yet (the message says how)
+	// ExitInterrupted: SIGINT (Ctrl-C) or SIGTERM stopped the command (128 + SIGINT, as a shell reports it);
+	// terraform stopped gracefully (interrupt.go).
+	ExitInterrupted = 130
 )
 
-// Main runs ec2stack with the process's arguments and streams; Ctrl-C cancels
-// the context, which interrupts terraform gracefully.
+// Main runs ec2stack with the process's arguments and streams; Ctrl-C (SIGINT) or SIGTERM cancels the context,
+// which interrupts terraform gracefully (terraform-exec sends it SIGINT), and the command exits 130. A second
+// signal changes nothing: ec2stack waits for terraform to finish stopping.
 func Main(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -58,7 +62,7 @@ func execute(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return ExitOK
 	}
 	c := &command{opts: o, stdin: stdin, stdout: stdout, stderr: stderr}
-	return fail(stderr, c.asLocked(c.run(ctx)))
+	return fail(stderr, c.interrupted(ctx, c.asLocked(c.run(ctx))))
 }
 
 // usageError marks errors in how ec2stack was called (exit code 2).
@@ -100,6 +104,10 @@ func fail(stderr io.Writer, err error) int {
 	var z *delegationError
 	if errors.As(err, &z) {
 		return ExitDelegation
+	}
+	var in *interruptedError
+	if errors.As(err, &in) {
+		return ExitInterrupted
 	}
 	return ExitFailure
 }
@@ -282,7 +290,8 @@ how to release a lock a killed run left; a plan not approved, approved for anoth
 or rollback whose conditions do not hold), 2 usage error, 3 the plan breaks check's rules (check, plan, up,
 apply, approve, promote, rollback, drift --repair), 4 verify found differences (also after apply, up, promote,
 rollback, drift --repair: recorded), 5 cost: over the environment's budget, 6 drift found, 8 up/apply on AWS:
-the new hosted zone must be delegated first (the message says how).
+the new hosted zone must be delegated first (the message says how), 130 interrupted (Ctrl-C, SIGTERM): terraform
+stopped gracefully and the message says what the state holds and what to run next.
 `
 
 // timed runs fn as the named step of the command (init, plan, check, apply, destroy) and adds its wall time to

@@ -31,6 +31,9 @@ func (c *command) destroy(ctx context.Context) error {
 	}
 	c.progressf("destroying %s ...", s.describe())
 	if err := c.timed("destroy", func() error { return s.runner.Destroy(ctx, c.progress(0)) }); err != nil {
+		if ctx.Err() != nil {
+			return c.interruptedApply(ctx, s, "destroy")
+		}
 		return fmt.Errorf("destroy %s: %w", s.env.Name, err)
 	}
 	snapshots, err := c.deleteSnapshots(ctx, s, outputs)
