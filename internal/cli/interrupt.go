@@ -40,8 +40,8 @@ func (c *command) interruptedApply(ctx context.Context, s *session, step string)
 		if n, tainted, err := stateInstances(raw); err == nil {
 			msg += fmt.Sprintf(", and the state records the %d resource instance(s) that exist", n)
 			if len(tainted) > 0 {
-				msg += fmt.Sprintf("; %d of them were cut short and are tainted (the next plan replaces them; where check "+
-					"refuses that or a name is taken, delete them first: README, \"Interrupted applies\"): %s", len(tainted), strings.Join(tainted, ", "))
+				msg += fmt.Sprintf("; %d of them were cut short and are tainted (the next plan replaces them; where a name "+
+					"is taken, delete them first: README, \"Interrupted applies\"): %s", len(tainted), strings.Join(tainted, ", "))
 			}
 		}
 	}

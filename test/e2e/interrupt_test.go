@@ -37,10 +37,10 @@ var devRegions = []string{region, "us-west-2"}
 // (about ten seconds into the apply on moto).
 const interruptAfter = 30
 
-// stateful are the resource types that `ec2stack check` refuses to replace (EC2S-706, stateful-replacement). A
-// create that an interrupt cuts short leaves its object tainted, and the next plan replaces it: for these types
-// the gate then refuses that plan (exit 3; the README says what to do), so the SIGINT test interrupts once the
-// last of them in dev, the database, is created (what starts after it depends on it: alarms and the dashboard).
+// stateful are the resource types that hold data (EC2S-706, stateful-replacement). A create that an interrupt
+// cuts short leaves its object tainted, and the next plan replaces it (check allows a tainted one); the SIGINT
+// test interrupts once the last of them in dev, the database, is created, where no name can be taken twice
+// (what starts after it depends on it: alarms and the dashboard).
 var stateful = map[string]bool{"aws_db_instance": true, "aws_db_instance_automated_backups_replication": true, "aws_kms_key": true,
 	"aws_s3_bucket": true, "aws_dynamodb_table": true, "aws_backup_vault": true, "aws_cloudwatch_log_group": true, "aws_vpc": true,
 	"aws_subnet": true, "aws_route53_zone": true, "aws_ebs_volume": true, "aws_efs_file_system": true}

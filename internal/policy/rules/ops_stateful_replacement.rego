@@ -38,6 +38,10 @@ deny contains lib.finding(r, action, sprintf("plan would %s %s, which holds %s%s
 	rc.mode == "managed"
 	stateful[rc.type]
 	"delete" in rc.change.actions
+
+	# Terraform taints an object whose create failed or was interrupted (or that someone tainted on purpose):
+	# replacing it is the recovery, and an object that never finished creating holds no data.
+	object.get(rc, "action_reason", "") != "replace_because_tainted"
 	action := _action(rc.change.actions)
 	r := {"address": rc.address}
 }
@@ -55,7 +59,6 @@ _why(rc) := sprintf(" (forced by a change of %s)", [concat(", ", paths)]) if {
 } else := ""
 
 _reasons := {
-	"replace_because_tainted": "it is tainted",
 	"replace_by_request": "-replace asked for it",
 	"replace_by_triggers": "replace_triggered_by fired",
 	"delete_because_no_resource_config": "its block was removed from the configuration",
