@@ -14,7 +14,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "promote", "rollback", "dr", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -227,7 +227,7 @@ func (o *options) validate() error {
 		{"--usage", o.usagePath, []string{"cost"}},
 		{"--compare", strings.Join(o.compare, ","), []string{"cost"}},
 		{"--savings", boolValue(o.savings), []string{"cost"}},
-		{"--markdown", boolValue(o.markdown), []string{"cost"}},
+		{"--markdown", boolValue(o.markdown), []string{"cost", "report"}},
 		{"--lock-id", o.lockID, []string{"unlock"}},
 		{"--approved-by", o.approvedBy, []string{"approve", "up", "promote", "rollback", "drift"}},
 		{"--to", o.to, []string{"rollback"}},
@@ -254,7 +254,7 @@ func (o *options) validate() error {
 	case o.verb == "drift" && o.approvedBy != "" && !o.repair:
 		return usagef("--approved-by is for `ec2stack drift %s --repair`: a drift check applies nothing", o.env)
 	case o.json && o.markdown:
-		return usagef("--json and --markdown are two outputs of cost: choose one")
+		return usagef("--json and --markdown are two outputs of %s: choose one", o.verb)
 	case len(o.compare) > 0 && (o.planPath != "" || o.savings):
 		return usagef("--compare reads each environment's saved plan: it takes neither --plan nor --savings")
 	}

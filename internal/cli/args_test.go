@@ -28,6 +28,7 @@ func TestParseArgs(t *testing.T) {
 			faults: &emulator.Faults{Throttle: 10, Error5xx: 2, Latency: 50 * time.Millisecond, Seed: emulator.DefaultFaultSeed}}},
 		{"help wins", []string{"up", "nope", "-h"}, options{target: "emulator", help: true}},
 		{"cost", []string{"cost", "prod", "--usage", "u.yaml", "--savings", "--markdown", "--plan", "p.json"}, options{verb: "cost", env: "prod", target: "emulator", usagePath: "u.yaml", savings: true, markdown: true, planPath: "p.json"}},
+		{"report markdown", []string{"report", "dev", "--markdown"}, options{verb: "report", env: "dev", target: "emulator", markdown: true}},
 		{"cost on aws needs no state bucket", []string{"cost", "dev", "--target", "aws"}, options{verb: "cost", env: "dev", target: "aws"}},
 		{"cost compare", []string{"cost", "--compare", "dev,staging,prod", "--json"}, options{verb: "cost", target: "emulator", compare: []string{"dev", "staging", "prod"}, json: true}},
 	}
@@ -58,8 +59,8 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, promote, rollback, dr, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, promote, rollback, dr, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
@@ -77,6 +78,10 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"cost", "--compare", "dev,qa"}, `ec2stack: --compare dev,qa: unknown environment "qa": valid environments are dev, staging, prod`},
 		{[]string{"cost", "--compare", "dev,prod", "--savings"}, "ec2stack: --compare reads each environment's saved plan: it takes neither --plan nor --savings"},
 		{[]string{"cost", "dev", "--json", "--markdown"}, "ec2stack: --json and --markdown are two outputs of cost: choose one"},
+		{[]string{"report", "dev", "--json", "--markdown"}, "ec2stack: --json and --markdown are two outputs of report: choose one"},
+		{[]string{"report", "qa"}, `ec2stack: unknown environment "qa": valid environments are dev, staging, prod`},
+		{[]string{"report", "dev", "--savings"}, "ec2stack: --savings is a flag of `ec2stack cost`, not of report"},
+		{[]string{"verify", "dev", "--markdown"}, "ec2stack: --markdown is a flag of `ec2stack cost`, `ec2stack report`, not of verify"},
 		{[]string{"plan", "dev", "--usage", "u.yaml"}, "ec2stack: --usage is a flag of `ec2stack cost`, not of plan"},
 		{[]string{"unlock", "dev"}, "ec2stack: unlock dev needs --lock-id ID: the lock ID that the locked command printed"},
 		{[]string{"unlock", "dev", "--lock-id", "abc"}, `ec2stack: --lock-id "abc" is not a terraform lock ID (a UUID such as 0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f)`},

@@ -166,6 +166,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.history(ctx)
 	case "drift":
 		return c.drift(ctx)
+	case "report":
+		return c.dailyReport(ctx)
 	case "promote":
 		return c.promote(ctx)
 	case "rollback":
@@ -249,6 +251,8 @@ Usage:
   ec2stack rollback ENV    deploy the release before the current one (--to RELEASE: that one)
   ec2stack drift ENV       compare what exists with the state and the deployed release's plan (exit 6: drift);
                            --repair applies the deployed release through the gate
+  ec2stack report ENV      the daily summary: alarms not OK, last backups, drift, cost against the budget,
+                           image age, pending approvals and promotions (exit 0 whatever it shows)
   ec2stack history ENV     ENV's deployment records (kept beside its state)
   ec2stack dr ENV          RPO and RTO of each disruption (instance, zone, region, data corruption) per data
                            store, derived from ENV's plan, against the contract's objectives (exit 7: missed)
@@ -271,7 +275,7 @@ Flags (before or after ENV):
   --exceptions FILE        check, plan, up: accepted exceptions (default policy/exceptions.yaml)
   --usage FILE             cost: usage values over terraform/envs/ENV/usage.yaml (key by key)
   --savings                cost: also what each cost lever saves a month
-  --markdown               cost: Markdown (a pull-request comment) instead of the table
+  --markdown               cost, report: Markdown (a pull-request comment, an issue) instead of the table
   --lock-id ID             unlock: the state lock to release
   --approved-by NAME       approve, up, promote, rollback, drift --repair: record the approval without a prompt
   --release RELEASE        promote: refuse unless RELEASE is the release being promoted
