@@ -72,7 +72,9 @@ func TestAlarms(t *testing.T) {
 	}
 }
 
-type fakeBackup struct{ points []backuptypes.RecoveryPointByBackupVault }
+type fakeBackup struct {
+	points []backuptypes.RecoveryPointByBackupVault
+}
 
 func (f fakeBackup) ListRecoveryPointsByBackupVault(_ context.Context, in *backup.ListRecoveryPointsByBackupVaultInput, _ ...func(*backup.Options)) (*backup.ListRecoveryPointsByBackupVaultOutput, error) {
 	if aws.ToString(in.BackupVaultName) != "dev-vault" {
