@@ -10,7 +10,7 @@ BENCH_ENVS ?= dev staging prod
 RUNS ?= 3
 JSON ?=
 
-.PHONY: up test bench test-aws test-aws-dry-run test-aws-clean lint build tools
+.PHONY: up test bench test-aws test-aws-dry-run test-aws-clean lint build tools docs
 
 # Bring an environment up on the local moto emulator (started and left running; `ec2stack emulator stop`).
 up:
@@ -51,6 +51,11 @@ test-aws-clean:
 	@test -n "$(PREFIX)" || { echo "usage: make test-aws-clean PREFIX=ec2t-xxxxxx [ENVS=\"dev staging\"] [YES=1]"; exit 2; }
 	go build -o bin/awslane ./cmd/awslane
 	bin/awslane --cleanup --prefix $(PREFIX) --envs "$(ENVS)" $(if $(filter 1 yes true,$(YES)),--yes)
+
+# The inputs/outputs/resources tables of every module README (terraform-docs, .terraform-docs.yml, between the
+# BEGIN_TF_DOCS/END_TF_DOCS markers); run it after changing a module's variables or outputs (TestModuleDocs checks).
+docs: tools
+	for m in terraform/modules/*/; do $${EC2STACK_TOOLS_DIR:-$$HOME/.cache/ec2stack/tools}/terraform-docs-$$(awk '$$1 == "github.com/terraform-docs/terraform-docs" { print $$2 }' tools/terraform-docs/go.mod) --config .terraform-docs.yml $$m || exit 1; done
 
 lint:
 	@test -z "$$(gofmt -l cmd internal test)" || { echo "gofmt would change:"; gofmt -l cmd internal test; exit 1; }

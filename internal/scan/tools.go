@@ -18,14 +18,14 @@ type Tools struct {
 	Root string
 	// Dir is the tools directory: EC2STACK_TOOLS_DIR or ~/.cache/ec2stack/tools.
 	Dir string
-	// Trivy and Tflint are the binaries (trivy-vX.Y.Z, tflint-vX.Y.Z in Dir).
-	Trivy, Tflint string
+	// Trivy, Tflint and TerraformDocs are the binaries (trivy-vX.Y.Z, tflint-vX.Y.Z, terraform-docs-vX.Y.Z in Dir).
+	Trivy, Tflint, TerraformDocs string
 	// PluginDir is given to tflint as TFLINT_PLUGIN_DIR (the AWS ruleset is installed below it).
 	PluginDir string
 	// TflintConfig is the repository's .tflint.hcl; TrivyIgnoreFile its .trivyignore.yaml.
 	TflintConfig, TrivyIgnoreFile string
 	// Versions of the tools as pinned in tools/*/go.mod, e.g. "v0.74.0".
-	TrivyVersion, TflintVersion, RulesetVersion string
+	TrivyVersion, TflintVersion, RulesetVersion, TerraformDocsVersion string
 }
 
 // FindTools finds the repository root from the working directory and the pinned tools in EC2STACK_TOOLS_DIR (or
@@ -61,6 +61,7 @@ func FindTools() (*Tools, error) {
 		{"trivy", "github.com/aquasecurity/trivy", &t.TrivyVersion},
 		{"tflint", "github.com/terraform-linters/tflint", &t.TflintVersion},
 		{"tflint-ruleset-aws", "github.com/terraform-linters/tflint-ruleset-aws", &t.RulesetVersion},
+		{"terraform-docs", "github.com/terraform-docs/terraform-docs", &t.TerraformDocsVersion},
 	} {
 		if *v.dst, err = pinnedVersion(filepath.Join(root, "tools", v.tool, "go.mod"), v.module); err != nil {
 			return nil, err
@@ -68,9 +69,11 @@ func FindTools() (*Tools, error) {
 	}
 	t.Trivy = filepath.Join(dir, "trivy-"+t.TrivyVersion)
 	t.Tflint = filepath.Join(dir, "tflint-"+t.TflintVersion)
+	t.TerraformDocs = filepath.Join(dir, "terraform-docs-"+t.TerraformDocsVersion)
 	ruleset := filepath.Join(t.PluginDir, "github.com", "terraform-linters", "tflint-ruleset-aws",
 		strings.TrimPrefix(t.RulesetVersion, "v"), "tflint-ruleset-aws")
-	for name, path := range map[string]string{"trivy": t.Trivy, "tflint": t.Tflint, "tflint-ruleset-aws": ruleset} {
+	for name, path := range map[string]string{"trivy": t.Trivy, "tflint": t.Tflint, "tflint-ruleset-aws": ruleset,
+		"terraform-docs": t.TerraformDocs} {
 		if _, err := os.Stat(path); err != nil {
 			return nil, fmt.Errorf("%s not installed (no %s): run make tools", name, path)
 		}
