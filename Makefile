@@ -10,7 +10,7 @@ BENCH_ENVS ?= dev staging prod
 RUNS ?= 3
 JSON ?=
 
-.PHONY: up test bench test-aws test-aws-dry-run test-aws-clean lint build tools docs
+.PHONY: up test bench test-aws test-aws-dry-run test-aws-clean lint build tools docs validate
 
 # Bring an environment up on the local moto emulator (started and left running; `ec2stack emulator stop`).
 up:
@@ -56,6 +56,20 @@ test-aws-clean:
 # BEGIN_TF_DOCS/END_TF_DOCS markers); run it after changing a module's variables or outputs (TestModuleDocs checks).
 docs: tools
 	for m in terraform/modules/*/; do $${EC2STACK_TOOLS_DIR:-$$HOME/.cache/ec2stack/tools}/terraform-docs-$$(awk '$$1 == "github.com/terraform-docs/terraform-docs" { print $$2 }' tools/terraform-docs/go.mod) --config .terraform-docs.yml $$m || exit 1; done
+
+# terraform validate on each environment root (and so every module it calls): init without a backend in a data dir
+# of its own under .ec2stack/validate, the AWS provider from the filesystem mirror when there is one
+# (EC2STACK_PROVIDER_MIRROR, else /opt/tf-plugins), the lock files read-only.
+validate:
+	@mkdir -p .ec2stack/validate; mirror=$${EC2STACK_PROVIDER_MIRROR:-/opt/tf-plugins}; rc=.ec2stack/validate/terraform.rc; \
+	if [ -d "$$mirror/registry.terraform.io/hashicorp/aws" ]; then \
+	  printf 'provider_installation {\n  filesystem_mirror {\n    path    = "%s"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n' "$$mirror" > $$rc; \
+	else printf 'provider_installation {\n  direct {}\n}\n' > $$rc; fi; \
+	for e in dev staging prod; do \
+	  echo "terraform validate terraform/envs/$$e"; \
+	  TF_CLI_CONFIG_FILE=$(CURDIR)/$$rc TF_DATA_DIR=$(CURDIR)/.ec2stack/validate/$$e terraform -chdir=terraform/envs/$$e init -backend=false -input=false -lockfile=readonly >/dev/null || exit 1; \
+	  TF_CLI_CONFIG_FILE=$(CURDIR)/$$rc TF_DATA_DIR=$(CURDIR)/.ec2stack/validate/$$e terraform -chdir=terraform/envs/$$e validate -no-color || exit 1; \
+	done
 
 lint:
 	@test -z "$$(gofmt -l cmd internal test)" || { echo "gofmt would change:"; gofmt -l cmd internal test; exit 1; }
