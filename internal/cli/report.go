@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/backup"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 
@@ -87,7 +86,7 @@ func (c *command) liveSources(ctx context.Context, s *session) []report.Source {
 				names = append(names, n)
 			}
 			sort.Strings(names)
-			a, err := report.Alarms(ctx, cloudwatch.NewFromConfig(cfg), names)
+			a, err := report.Alarms(ctx, verify.CloudWatch(cfg), names)
 			r.Alarms = append(r.Alarms, a...)
 			return err
 		}),

@@ -95,6 +95,10 @@ func newCloudWatch(cfg aws.Config) *cloudwatch.Client {
 	})
 }
 
+// CloudWatch is the CloudWatch client other packages read alarms with: on the emulator it speaks AWS Query
+// (newCloudWatch).
+func CloudWatch(cfg aws.Config) *cloudwatch.Client { return newCloudWatch(cfg) }
+
 // usEast1 is cfg in us-east-1, where CLOUDFRONT-scope WAF resources live.
 func usEast1(cfg aws.Config) aws.Config {
 	cfg = cfg.Copy()
