@@ -14,7 +14,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "diagram", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -43,6 +43,9 @@ type options struct {
 	savings   bool     // --savings: what each cost lever saves
 	markdown  bool     // --markdown: Markdown instead of the table
 	lockID    string   // unlock --lock-id: the lock to release
+	// diagram
+	svgPath   string // --svg: also write the diagram as SVG here
+	noActions bool   // --no-actions: draw what exists, without plan-action colours
 	// operating
 	approvedBy string // --approved-by: record the approval without a prompt (approve, up, promote, rollback, drift --repair)
 	to         string // rollback --to: the release to return to (default: the previous one)
@@ -117,6 +120,10 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return boolFlag(&o.markdown)
 	case "usage":
 		return stringFlag(&o.usagePath)
+	case "svg":
+		return stringFlag(&o.svgPath)
+	case "no-actions":
+		return boolFlag(&o.noActions)
 	case "lock-id":
 		return stringFlag(&o.lockID)
 	case "approved-by":
@@ -169,7 +176,7 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 	case "exceptions":
 		return stringFlag(&o.exceptions)
 	}
-	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --lock-id, --approved-by, --to, --release, --repair, --faults, --yes, --json, --help", arg)
+	return 0, usagef("unknown flag %q: valid flags are --target, --endpoint, --state-bucket, --state-region, --plan, --sarif, --policy, --exceptions, --timing, --usage, --compare, --savings, --markdown, --svg, --no-actions, --lock-id, --approved-by, --to, --release, --repair, --faults, --yes, --json, --help", arg)
 }
 
 func (o *options) positional(pos []string) error {
@@ -218,7 +225,9 @@ func (o *options) validate() error {
 		flag, value string
 		verbs       []string
 	}{
-		{"--plan", o.planPath, []string{"check", "cost", "dr"}},
+		{"--plan", o.planPath, []string{"check", "cost", "dr", "diagram"}},
+		{"--svg", o.svgPath, []string{"diagram"}},
+		{"--no-actions", boolValue(o.noActions), []string{"diagram"}},
 		{"--sarif", o.sarifPath, []string{"check"}},
 		{"--policy", o.policyDir, []string{"check", "plan", "up"}},
 		{"--exceptions", o.exceptions, []string{"check", "plan", "up"}},
@@ -277,7 +286,7 @@ func (o *options) validate() error {
 		if (o.stateBucket == "") && o.verb != "emulator" {
 			o.stateBucket = os.Getenv(StateBucketVar)
 		}
-		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && !(o.verb == "check" && o.planPath != "") {
+		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && !((o.verb == "check" || o.verb == "diagram") && o.planPath != "") {
 			return usagef("--target aws needs a state bucket: pass --state-bucket NAME or set %s", StateBucketVar)
 		}
 	} else if o.stateBucket != "" || o.stateRegion != "" {

@@ -176,6 +176,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.emulator(ctx)
 	case "dr":
 		return c.dr(ctx)
+	case "diagram":
+		return c.diagram(ctx)
 	}
 	return usagef("unknown command %q: valid commands are %s", c.opts.verb, joinNames(verbs))
 }
@@ -254,6 +256,8 @@ Usage:
   ec2stack report ENV      the daily summary: alarms not OK, last backups, drift, cost against the budget,
                            image age, pending approvals and promotions (exit 0 whatever it shows)
   ec2stack history ENV     ENV's deployment records (kept beside its state)
+  ec2stack diagram ENV     ENV drawn from its plan: Mermaid on stdout (--svg FILE also writes SVG, --no-actions
+                           drops the plan-action colours, --json the model)
   ec2stack dr ENV          RPO and RTO of each disruption (instance, zone, region, data corruption) per data
                            store, derived from ENV's plan, against the contract's objectives (exit 7: missed)
   ec2stack unlock ENV --lock-id ID

@@ -134,8 +134,8 @@ func invalidCommandLines(t *testing.T, moto *emulator.Server) {
 		args    []string
 		message string
 	}{
-		{"missing command", nil, `missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, emulator`},
-		{"unknown command", []string{"deploy", "dev"}, `unknown command "deploy": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, emulator`},
+		{"missing command", nil, `missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, emulator`},
+		{"unknown command", []string{"deploy", "dev"}, `unknown command "deploy": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, emulator`},
 		{"unknown environment", []string{"plan", "qa"}, `unknown environment "qa": valid environments are dev, staging, prod`},
 		{"missing environment", []string{"check"}, `usage: ec2stack check ENV (one of dev, staging, prod)`},
 		{"two environments", []string{"up", "dev", "prod"}, `usage: ec2stack up ENV (one of dev, staging, prod)`},
@@ -145,7 +145,7 @@ func invalidCommandLines(t *testing.T, moto *emulator.Server) {
 		{"malformed endpoint", []string{"plan", "dev", "--endpoint", "localhost:5000"}, `invalid endpoint "localhost:5000": want a URL like http://127.0.0.1:5000`},
 		{"endpoint on aws", []string{"plan", "dev", "--target", "aws", "--endpoint", moto.Endpoint}, `--endpoint is for the emulator target only, not --target aws`},
 		{"aws without state bucket", []string{"plan", "dev", "--target", "aws"}, `--target aws needs a state bucket: pass --state-bucket NAME or set EC2STACK_STATE_BUCKET`},
-		{"check flag on apply", []string{"apply", "dev", "--plan", devPlan}, "--plan is a flag of `ec2stack check`, `ec2stack cost`, `ec2stack dr`, not of apply"},
+		{"check flag on apply", []string{"apply", "dev", "--plan", devPlan}, "--plan is a flag of `ec2stack check`, `ec2stack cost`, `ec2stack dr`, `ec2stack diagram`, not of apply"},
 		{"destroy on aws without --yes", []string{"destroy", "prod", "--target", "aws", "--state-bucket", "my-state"},
 			"destroy prod --target aws deletes every resource of prod: pass --yes (or run it at a terminal and type prod); prod's database and load balancer have deletion protection"},
 		{"--yes on apply", []string{"apply", "dev", "--yes"}, "--yes is a flag of `ec2stack destroy`, not of apply"},
