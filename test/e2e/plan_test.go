@@ -139,6 +139,7 @@ func TestPlanWithRealSettings(t *testing.T) {
 			checkTiming(t, tc.env, plan, graph)
 			checkRecovery(t, tc.env, planFile, graph)
 			checkCost(t, tc.env, planFile)
+			checkDiagram(t, tc.env, planFile)
 			if tc.prod {
 				checkCostDiff(t, planFile)
 			}
