@@ -44,6 +44,9 @@ module "stack" {
   enable_deletion_protection = false
   off_hours_schedule         = { time_zone = "UTC" }
 
+  # Rollout: a new launch template rolls through an instance refresh, rolled back on failure or critical alarm.
+  rollout = { min_healthy_percentage = 100, max_healthy_percentage = 200, checkpoints = [], instance_warmup_seconds = 120 }
+
   # Database
   database = {
     instance_class        = "db.t3.micro"

@@ -44,6 +44,9 @@ module "stack" {
   enable_deletion_protection = true
   off_hours_schedule         = null
 
+  # Rollout: a new launch template rolls through an instance refresh, rolled back on failure or critical alarm.
+  rollout = { min_healthy_percentage = 100, max_healthy_percentage = 150, checkpoints = [34, 67, 100], checkpoint_delay_seconds = 600, instance_warmup_seconds = 300 }
+
   # Database
   database = {
     instance_class        = "db.t3.medium"

@@ -42,13 +42,28 @@ resource "aws_autoscaling_group" "this" {
     }
   }
 
-  # A new launch template version rolls the instances.
+  # A new launch template version (new AMI, new user data) rolls the instances: replace in batches keeping
+  # min_healthy_percentage in service (launching up to max_healthy_percentage first), pause at each checkpoint,
+  # and undo everything deployed so far when the refresh fails or one of the rollback alarms goes to ALARM.
   dynamic "instance_refresh" {
-    for_each = var.enable_instance_refresh ? [1] : []
+    for_each = var.enable_instance_refresh ? [var.rollout] : []
     content {
       strategy = "Rolling"
       preferences {
-        min_healthy_percentage = 50
+        min_healthy_percentage = instance_refresh.value.min_healthy_percentage
+        max_healthy_percentage = instance_refresh.value.max_healthy_percentage
+        instance_warmup        = tostring(instance_refresh.value.instance_warmup_seconds)
+        checkpoint_percentages = length(instance_refresh.value.checkpoints) > 0 ? instance_refresh.value.checkpoints : null
+        checkpoint_delay       = length(instance_refresh.value.checkpoints) > 0 ? tostring(instance_refresh.value.checkpoint_delay_seconds) : null
+        skip_matching          = instance_refresh.value.skip_matching
+        auto_rollback          = instance_refresh.value.auto_rollback
+
+        dynamic "alarm_specification" {
+          for_each = instance_refresh.value.auto_rollback && length(var.rollback_alarm_names) > 0 ? [1] : []
+          content {
+            alarms = var.rollback_alarm_names
+          }
+        }
       }
     }
   }

@@ -224,9 +224,70 @@ variable "cloudwatch_agent_config_parameter" {
 }
 
 variable "enable_instance_refresh" {
-  description = "Roll the instances through an instance refresh (Rolling, at least 50 % healthy) when the launch template changes; false: new instances get the new template only as the group replaces them."
+  description = "Roll the instances through an instance refresh (Rolling, with the preferences of rollout) when the launch template changes; false: new instances get the new template only as the group replaces them."
   type        = bool
   default     = true
+}
+
+variable "rollout" {
+  description = <<-EOT
+    How a new launch template version rolls through the Auto Scaling group (instance refresh, Rolling):
+    min_healthy_percentage / max_healthy_percentage of the desired capacity kept in service / allowed during the
+    refresh, checkpoints (ascending percentages of the group replaced, ending at 100; [] = no pause) with
+    checkpoint_delay_seconds of pause at each, instance_warmup_seconds before a new instance counts as healthy,
+    skip_matching (leave instances already on the new template), auto_rollback (undo the refresh when it fails or a
+    rollback alarm goes to ALARM).
+  EOT
+  type = object({
+    min_healthy_percentage   = optional(number, 90)
+    max_healthy_percentage   = optional(number, 100)
+    checkpoints              = optional(list(number), [])
+    checkpoint_delay_seconds = optional(number, 300)
+    instance_warmup_seconds  = optional(number, 300)
+    skip_matching            = optional(bool, true)
+    auto_rollback            = optional(bool, true)
+  })
+  default = {}
+
+  validation {
+    condition     = var.rollout.min_healthy_percentage >= 0 && var.rollout.min_healthy_percentage <= 100 && floor(var.rollout.min_healthy_percentage) == var.rollout.min_healthy_percentage
+    error_message = "rollout.min_healthy_percentage must be a whole number from 0 to 100 (AWS instance refresh); got ${var.rollout.min_healthy_percentage}."
+  }
+  validation {
+    condition     = var.rollout.max_healthy_percentage >= 100 && var.rollout.max_healthy_percentage <= 200 && floor(var.rollout.max_healthy_percentage) == var.rollout.max_healthy_percentage
+    error_message = "rollout.max_healthy_percentage must be a whole number from 100 to 200 (AWS instance refresh); got ${var.rollout.max_healthy_percentage}."
+  }
+  validation {
+    condition     = var.rollout.max_healthy_percentage - var.rollout.min_healthy_percentage <= 100
+    error_message = "rollout.max_healthy_percentage minus rollout.min_healthy_percentage must be at most 100 (AWS instance refresh); got ${var.rollout.max_healthy_percentage} - ${var.rollout.min_healthy_percentage}."
+  }
+  validation {
+    condition     = var.rollout.min_healthy_percentage < 100 || var.rollout.max_healthy_percentage > 100
+    error_message = "rollout.min_healthy_percentage = 100 needs rollout.max_healthy_percentage above 100 (new instances launch before old ones stop); got ${var.rollout.max_healthy_percentage}."
+  }
+  validation {
+    condition     = alltrue([for i, c in var.rollout.checkpoints : c >= 1 && c <= 100 && floor(c) == c && c > try(var.rollout.checkpoints[i - 1], 0)]) && try(var.rollout.checkpoints[length(var.rollout.checkpoints) - 1], 100) == 100
+    error_message = "rollout.checkpoints must be whole percentages from 1 to 100, strictly ascending and ending at 100 (or [] for no checkpoint); got ${jsonencode(var.rollout.checkpoints)}."
+  }
+  validation {
+    condition     = var.rollout.checkpoint_delay_seconds >= 0 && var.rollout.checkpoint_delay_seconds <= 172800
+    error_message = "rollout.checkpoint_delay_seconds must be from 0 to 172800 (2 days, the AWS maximum); got ${var.rollout.checkpoint_delay_seconds}."
+  }
+  validation {
+    condition     = var.rollout.instance_warmup_seconds >= 0 && floor(var.rollout.instance_warmup_seconds) == var.rollout.instance_warmup_seconds
+    error_message = "rollout.instance_warmup_seconds must be a whole number of seconds, 0 or more; got ${var.rollout.instance_warmup_seconds}."
+  }
+}
+
+variable "rollback_alarm_names" {
+  description = "CloudWatch alarms whose ALARM state rolls an instance refresh back (with rollout.auto_rollback); they must exist when a refresh starts. [] = roll back on failure only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.rollback_alarm_names) <= 10
+    error_message = "rollback_alarm_names holds at most 10 alarms (AWS instance refresh alarm specification); got ${length(var.rollback_alarm_names)}."
+  }
 }
 
 variable "capacity_wait_timeout" {

@@ -19,6 +19,10 @@ locals {
   # reads local.on_aws is something moto 5.2.1 cannot run or read back (docs/emulator.md says what and why).
   on_aws = !var.emulator_mode
 
+  # The critical alarms that roll an instance refresh back, named as the monitoring module names its alarms
+  # ("<name>-<key with hyphens>"): computed from the name prefix, since module.monitoring reads compute's outputs.
+  rollback_alarm_names = var.enable_alarms ? [for k in ["unhealthy_hosts_critical", "alb_target_5xx_critical", "alb_elb_5xx_critical"] : "${local.name}-${replace(k, "_", "-")}"] : []
+
   # Ubuntu's package mirrors are plain HTTP: the instances need port 80 out to install updates.
   http_egress = var.operating_system == "ubuntu-22.04"
 }
@@ -106,6 +110,8 @@ module "compute" {
   cloudwatch_agent_config_parameter = module.monitoring.cloudwatch_agent_config_parameter
   capacity_wait_timeout             = local.on_aws ? "10m" : "0"
   enable_instance_refresh           = local.on_aws
+  rollout                           = var.rollout
+  rollback_alarm_names              = local.rollback_alarm_names
 }
 
 module "database" {

@@ -151,6 +151,12 @@ variable "enable_deletion_protection" {
   default     = false
 }
 
+variable "rollout" {
+  description = "How a new launch template version rolls through the instances (instance refresh preferences, see the compute module's rollout): min/max healthy percentage, checkpoints, delays, skip matching, auto rollback."
+  type        = any
+  default     = {}
+}
+
 variable "emulator_mode" {
   description = "The emulator switch: turns off, through plain module settings, what moto cannot run (docs/emulator.md). Never true on AWS."
   type        = bool
