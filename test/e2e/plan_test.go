@@ -153,6 +153,17 @@ func TestPlanWithRealSettings(t *testing.T) {
 			if got := dig(asg, "instance_refresh", 0, "strategy"); got != "Rolling" {
 				t.Errorf("ASG instance_refresh strategy = %v, want Rolling (a new launch template rolls through the group)", got)
 			}
+			if tc.prod {
+				pref := dig(asg, "instance_refresh", 0, "preferences", 0)
+				for attr, want := range map[string]any{"min_healthy_percentage": float64(100), "max_healthy_percentage": float64(150), "auto_rollback": true, "checkpoint_delay": "600", "instance_warmup": "300"} {
+					if got := dig(pref, attr); got != want {
+						t.Errorf("prod instance refresh %s = %v, want %v (terraform/envs/prod/main.tf rollout)", attr, got, want)
+					}
+				}
+				if got := fmt.Sprint(dig(pref, "checkpoint_percentages"), dig(pref, "alarm_specification", 0, "alarms")); got != "[34 67 100] ["+name+"-unhealthy-hosts-critical "+name+"-alb-target-5xx-critical "+name+"-alb-elb-5xx-critical]" {
+					t.Errorf("prod instance refresh checkpoints and rollback alarms = %s", got)
+				}
+			}
 			if got := dig(asg, "mixed_instances_policy", 0, "instances_distribution", 0, "on_demand_percentage_above_base_capacity"); (got == float64(0)) != tc.spot {
 				t.Errorf("%s on-demand percentage above base = %v; all Spot wanted: %v", tc.env, got, tc.spot)
 			}
