@@ -34,6 +34,7 @@ module "stack" {
   log_retention_days       = 14
 
   # Compute
+  ami_name                   = "al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"
   instance_type              = "t3.small"
   asg_min_size               = 1
   asg_max_size               = 3

@@ -14,13 +14,13 @@ locals {
   asg_tags = merge(var.tags, { Name = var.name })
 }
 
+# The pinned image, by exact name from the official owner (the same name resolves in every region, DR included).
 data "aws_ami" "this" {
-  most_recent = true
-  owners      = [local.amis[var.operating_system].owner]
+  owners = [local.amis[var.operating_system].owner]
 
   filter {
     name   = "name"
-    values = [local.amis[var.operating_system].name]
+    values = [var.ami_name]
   }
 
   filter {

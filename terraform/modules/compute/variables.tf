@@ -45,13 +45,23 @@ variable "ebs_kms_key_arn" {
 }
 
 variable "operating_system" {
-  description = "AMI family: \"al2023\" (Amazon Linux 2023) or \"ubuntu-22.04\"; the latest matching AMI from the official owner is used."
+  description = "AMI family: \"al2023\" (Amazon Linux 2023) or \"ubuntu-22.04\"; the image named by ami_name from the official owner is used."
   type        = string
   default     = "al2023"
 
   validation {
     condition     = contains(["al2023", "ubuntu-22.04"], var.operating_system)
     error_message = "operating_system must be \"al2023\" or \"ubuntu-22.04\"; got \"${var.operating_system}\"."
+  }
+}
+
+variable "ami_name" {
+  description = "Exact name of the pinned image from the operating_system family's official owner, e.g. \"al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64\". Pinned by name, not id, because ids differ per region; the launch template's image changes only when this pin changes (`ec2stack ami --update ENV`)."
+  type        = string
+
+  validation {
+    condition     = can(regex(lookup({ "al2023" = "^al2023-ami-2023\\.[0-9]+\\.[0-9]+\\.[0-9]+-kernel-6\\.1-x86_64$", "ubuntu-22.04" = "^ubuntu/images/hvm-ssd/ubuntu-jammy-22\\.04-amd64-server-[0-9]{8}(\\.[0-9]+)?$" }, var.operating_system, "^$"), var.ami_name))
+    error_message = "ami_name must be an image name of the operating_system family (al2023: al2023-ami-2023.<version>-kernel-6.1-x86_64; ubuntu-22.04: ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-<yyyymmdd>); got \"${var.ami_name}\" for operating_system \"${var.operating_system}\"."
   }
 }
 

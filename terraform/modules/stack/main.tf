@@ -92,6 +92,7 @@ module "compute" {
   instance_profile_arn              = module.security.instance_profile_arn
   ebs_kms_key_arn                   = module.security.ebs_kms_key_arn
   operating_system                  = var.operating_system
+  ami_name                          = var.ami_name
   instance_type                     = var.instance_type
   enable_spot                       = var.enable_spot
   spot_instance_types               = var.spot_instance_types

@@ -97,6 +97,11 @@ variable "operating_system" {
   default     = "al2023"
 }
 
+variable "ami_name" {
+  description = "Exact name of the pinned image of the operating_system family (see the compute module)."
+  type        = string
+}
+
 variable "instance_type" {
   description = "EC2 instance type."
   type        = string

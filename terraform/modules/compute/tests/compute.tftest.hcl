@@ -34,6 +34,7 @@ run "al2023_writes_the_shipped_log_files" {
 
   variables {
     operating_system = "al2023"
+    ami_name         = "al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"
   }
 
   assert {
@@ -47,6 +48,7 @@ run "ubuntu_uses_apt" {
 
   variables {
     operating_system = "ubuntu-22.04"
+    ami_name         = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301"
   }
 
   assert {
@@ -145,4 +147,15 @@ run "max_minus_min_at_most_100" {
   }
 
   expect_failures = [var.rollout]
+}
+
+run "ami_name_must_match_the_family" {
+  command = plan
+
+  variables {
+    operating_system = "al2023"
+    ami_name         = "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240301"
+  }
+
+  expect_failures = [var.ami_name]
 }

@@ -74,6 +74,11 @@ variable "operating_system" {
   default = "al2023"
 }
 
+variable "ami_name" {
+  type    = string
+  default = "al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"
+}
+
 variable "instance_type" {
   type    = string
   default = "t3.small"
@@ -191,6 +196,7 @@ module "stack" {
   kms_deletion_window_days    = var.kms_deletion_window_days
   log_retention_days          = var.log_retention_days
   operating_system            = var.operating_system
+  ami_name                    = var.ami_name
   instance_type               = var.instance_type
   spot_instance_types         = var.spot_instance_types
   asg_min_size                = var.asg_min_size
