@@ -4,18 +4,23 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kms"
+	"github.com/aws/aws-sdk-go-v2/service/rds"
 
 	"github.com/ec2stack/ec2stack/internal/emulator"
+	"github.com/ec2stack/ec2stack/internal/report"
 	"github.com/ec2stack/ec2stack/internal/terraform"
 	"github.com/ec2stack/ec2stack/internal/verify"
 )
@@ -181,7 +186,78 @@ func TestDev(t *testing.T) {
 				t.Errorf("verify table lacks %q:\n%s", want, table)
 			}
 		}
-	}, dlmSnapshot)
+	}, dlmSnapshot, func(t *testing.T, moto *emulator.Server, out verify.Outputs) { reportDev(t, moto, sh, out) })
+}
+
+// reportDev is `ec2stack report dev` on the live environment, right after up: one alarm set to ALARM, one to
+// INSUFFICIENT_DATA and a manual snapshot of the database taken through the API must be read back (the other
+// alarms, OK as moto creates them, left out), with the DLM-style EBS snapshot, the launch template's image, no drift and
+// no plan to price (up applied it); --markdown carries the same. It exits 0 whatever it shows.
+func reportDev(t *testing.T, moto *emulator.Server, sh *shell, out verify.Outputs) {
+	ctx := context.Background()
+	cfg := awsConfig(t, moto)
+	if len(out.AlarmNames) == 0 || out.DatabaseInstanceID == "" {
+		t.Fatalf("dev has no alarms or no database in its outputs: %v, %q", out.AlarmNames, out.DatabaseInstanceID)
+	}
+	names := slices.Sorted(maps.Values(out.AlarmNames))
+	if len(names) < 3 {
+		t.Fatalf("dev has %d alarms, want 3 or more: %v", len(names), names)
+	}
+	alarmed, insufficient := names[0], names[1] // the others stay as moto creates alarms: OK
+	for name, state := range map[string]cwtypes.StateValue{alarmed: cwtypes.StateValueAlarm, insufficient: cwtypes.StateValueInsufficientData} {
+		if _, err := verify.CloudWatch(cfg).SetAlarmState(ctx, &cloudwatch.SetAlarmStateInput{AlarmName: aws.String(name),
+			StateValue: state, StateReason: aws.String("e2e: set to " + string(state))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const snapshot = "dev-report-e2e"
+	if _, err := rds.NewFromConfig(cfg).CreateDBSnapshot(ctx, &rds.CreateDBSnapshotInput{DBInstanceIdentifier: aws.String(out.DatabaseInstanceID),
+		DBSnapshotIdentifier: aws.String(snapshot)}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // destroy leaves manual snapshots alone; the leftovers check must not see it
+		_, _ = rds.NewFromConfig(cfg).DeleteDBSnapshot(context.Background(), &rds.DeleteDBSnapshotInput{DBSnapshotIdentifier: aws.String(snapshot)})
+	})
+	stdout, stderr, code := sh.run(t, "report", "dev", "--endpoint", moto.Endpoint, "--json")
+	if code != 0 {
+		t.Fatalf("report dev --json: exit %d\n%s", code, stderr)
+	}
+	var r report.Report
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("report dev --json printed no report: %v\n%s", err, stdout)
+	}
+	states := map[string]string{}
+	for _, a := range r.Alarms {
+		states[a.Name] = a.State
+	}
+	if want := map[string]string{alarmed: "ALARM", insufficient: "INSUFFICIENT_DATA"}; !maps.Equal(states, want) {
+		t.Errorf("report alarms %+v: want %v (the OK ones left out)", r.Alarms, want)
+	}
+	kinds := map[string]string{}
+	for _, b := range r.Backups {
+		kinds[b.Kind] += b.ID + " "
+	}
+	if !strings.Contains(kinds["rds-manual"], snapshot) || kinds["ebs-snapshot"] == "" {
+		t.Errorf("report backups %+v: want the manual DB snapshot %s and the EBS snapshot", r.Backups, snapshot)
+	}
+	if r.Drift == nil || !r.Drift.Clean {
+		t.Errorf("report drift = %+v, want none right after up", r.Drift)
+	}
+	if len(r.Images) == 0 || r.Images[0].UsedBy != out.LaunchTemplateID {
+		t.Errorf("report images = %+v, want the launch template's", r.Images)
+	}
+	if r.Cost == nil || r.Cost.Plan || !strings.Contains(r.Cost.Note, "no saved plan of dev on emulator") { // apply used the plan up
+		t.Errorf("report cost = %+v, want no plan (up applied and cleared it)", r.Cost)
+	}
+	if len(r.Unread) != 0 {
+		t.Errorf("report could not read: %v", r.Unread)
+	}
+	md := sh.ec2stack(t, "report", "dev", "--endpoint", moto.Endpoint, "--markdown")
+	for _, want := range []string{"### Report of `dev` on emulator", "| `" + alarmed + "` | ALARM |", "| `" + insufficient + "` | INSUFFICIENT_DATA |", "`" + snapshot + "`", "**Drift:** none", "**Cost:** no plan"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report --markdown lacks %q:\n%s", want, md)
+		}
+	}
 }
 
 // dlmSnapshot leaves an EBS snapshot as Data Lifecycle Manager takes them of the environment's volumes (moto
