@@ -14,7 +14,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "diagram", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "diagram", "ami", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -51,6 +51,7 @@ type options struct {
 	to         string // rollback --to: the release to return to (default: the previous one)
 	release    string // promote --release: the release expected (refused unless it is the one verified upstream)
 	repair     bool   // drift --repair: plan, gate, approve and apply the repair
+	update     bool   // ami --update: rewrite the environment's pinned image to the newest of its family
 	// emulator start --faults: the fault proxy to put in front of moto
 	faults *emulator.Faults
 }
@@ -118,6 +119,8 @@ func (o *options) flag(arg string, rest []string) (int, error) {
 		return boolFlag(&o.savings)
 	case "markdown":
 		return boolFlag(&o.markdown)
+	case "update":
+		return boolFlag(&o.update)
 	case "usage":
 		return stringFlag(&o.usagePath)
 	case "svg":
@@ -242,6 +245,7 @@ func (o *options) validate() error {
 		{"--to", o.to, []string{"rollback"}},
 		{"--release", o.release, []string{"promote"}},
 		{"--repair", boolValue(o.repair), []string{"drift"}},
+		{"--update", boolValue(o.update), []string{"ami"}},
 	} {
 		if f.value != "" && !contains(f.verbs, o.verb) {
 			return usagef("%s is a flag of `ec2stack %s`, not of %s", f.flag, strings.Join(f.verbs, "`, `ec2stack "), o.verb)
@@ -286,7 +290,7 @@ func (o *options) validate() error {
 		if (o.stateBucket == "") && o.verb != "emulator" {
 			o.stateBucket = os.Getenv(StateBucketVar)
 		}
-		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && !((o.verb == "check" || o.verb == "diagram") && o.planPath != "") {
+		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && o.verb != "ami" && !((o.verb == "check" || o.verb == "diagram") && o.planPath != "") {
 			return usagef("--target aws needs a state bucket: pass --state-bucket NAME or set %s", StateBucketVar)
 		}
 	} else if o.stateBucket != "" || o.stateRegion != "" {

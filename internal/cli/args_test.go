@@ -59,8 +59,8 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},

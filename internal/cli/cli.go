@@ -176,6 +176,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.emulator(ctx)
 	case "dr":
 		return c.dr(ctx)
+	case "ami":
+		return c.machineImage(ctx)
 	case "diagram":
 		return c.diagram(ctx)
 	}
@@ -258,6 +260,8 @@ Usage:
   ec2stack history ENV     ENV's deployment records (kept beside its state)
   ec2stack diagram ENV     ENV drawn from its plan: Mermaid on stdout (--svg FILE also writes SVG, --no-actions
                            drops the plan-action colours, --json the model)
+  ec2stack ami ENV         the image pinned in terraform/envs/ENV/main.tf, the newest of its family and their
+                           ages (--update: rewrite the pin to the newest, for review and promotion)
   ec2stack dr ENV          RPO and RTO of each disruption (instance, zone, region, data corruption) per data
                            store, derived from ENV's plan, against the contract's objectives (exit 7: missed)
   ec2stack unlock ENV --lock-id ID
@@ -284,6 +288,7 @@ Flags (before or after ENV):
   --approved-by NAME       approve, up, promote, rollback, drift --repair: record the approval without a prompt
   --release RELEASE        promote: refuse unless RELEASE is the release being promoted
   --to RELEASE             rollback: the release (commit, tag) to return to
+  --update                 ami: rewrite the environment's pinned image to the newest of its family
   --repair                 drift: plan, check, approve and apply the deployed release, then check again
   --faults SPEC            emulator start: inject faults, e.g. throttle=10%,error5xx=2%,latency=50ms,jitter=10ms,
                            seed=1 (the default seed; docs/emulator.md); ec2stack's own calls then get 8 attempts
