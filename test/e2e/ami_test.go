@@ -15,8 +15,11 @@ import (
 // TestAMI runs `ec2stack ami dev` and `ami --update dev` against a moto that offers the pinned Amazon Linux 2023
 // image and a newer one, on a copy of dev's root: the pin is found with its id, the newer image is offered, the
 // update rewrites only the pin line, and afterwards the pin is the newest. A pin no longer offered fails with
-// one line. No terraform runs.
+// one line. No terraform runs (moto only).
 func TestAMI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: needs moto; run without -short")
+	}
 	t.Parallel()
 	devMain, err := os.ReadFile(filepath.Join(root(), "terraform", "envs", "dev", "main.tf"))
 	if err != nil {
