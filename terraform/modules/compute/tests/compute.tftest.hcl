@@ -25,6 +25,7 @@ variables {
   asg_desired_capacity              = 1
   app_port                          = 8080
   cloudwatch_agent_config_parameter = "/ec2stack-test/cloudwatch-agent/config"
+  ami_name                          = "al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"
 }
 
 # Amazon Linux 2023 logs to the journal only: without rsyslog, /var/log/messages and /var/log/secure never exist
