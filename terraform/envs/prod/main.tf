@@ -48,6 +48,9 @@ module "stack" {
   # Rollout: a new launch template rolls through an instance refresh, rolled back on failure or critical alarm.
   rollout = { min_healthy_percentage = 100, max_healthy_percentage = 150, checkpoints = [34, 67, 100], checkpoint_delay_seconds = 600, instance_warmup_seconds = 300 }
 
+  # Blue/green instead of rolling (null = off): a second group on its own image behind a weighted listener.
+  blue_green = null
+
   # Database
   database = {
     instance_class        = "db.t3.medium"

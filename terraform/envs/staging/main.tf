@@ -48,6 +48,9 @@ module "stack" {
   # Rollout: a new launch template rolls through an instance refresh, rolled back on failure or critical alarm.
   rollout = { min_healthy_percentage = 50, max_healthy_percentage = 150, checkpoints = [50, 100], checkpoint_delay_seconds = 120, instance_warmup_seconds = 180 }
 
+  # Blue/green instead of rolling (null = off): a second group on its own image behind a weighted listener.
+  blue_green = null
+
   # Database
   database = {
     instance_class        = "db.t3.small"

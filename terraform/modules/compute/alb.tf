@@ -21,8 +21,12 @@ resource "aws_lb" "this" {
   }
 }
 
+# One target group per Auto Scaling group. The green one's name keeps within AWS's 32 characters (the name is at most
+# 32 already) and differs from every other environment's (names differ within their first 26 characters).
 resource "aws_lb_target_group" "this" {
-  name                 = var.name
+  for_each = local.colors
+
+  name                 = each.key == "blue" ? var.name : "${substr(var.name, 0, 26)}-${each.key}"
   port                 = var.app_port
   protocol             = "HTTP"
   target_type          = "instance"
@@ -52,7 +56,20 @@ resource "aws_lb_listener" "http" {
 
   default_action {
     type             = var.enable_https ? "redirect" : "forward"
-    target_group_arn = var.enable_https ? null : aws_lb_target_group.this.arn
+    target_group_arn = var.enable_https || var.blue_green != null ? null : aws_lb_target_group.this["blue"].arn
+
+    dynamic "forward" {
+      for_each = var.enable_https || var.blue_green == null ? [] : [local.weights]
+      content {
+        dynamic "target_group" {
+          for_each = forward.value
+          content {
+            arn    = aws_lb_target_group.this[target_group.key].arn
+            weight = target_group.value
+          }
+        }
+      }
+    }
 
     dynamic "redirect" {
       for_each = var.enable_https ? [1] : []
@@ -74,8 +91,27 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   certificate_arn   = var.certificate_arn
 
+  # Blue/green: a weighted forward to both groups' target groups; switching moves the weights, nothing else.
   default_action {
     type             = "forward"
-    target_group_arn = aws_lb_target_group.this.arn
+    target_group_arn = var.blue_green == null ? aws_lb_target_group.this["blue"].arn : null
+
+    dynamic "forward" {
+      for_each = var.blue_green == null ? [] : [local.weights]
+      content {
+        dynamic "target_group" {
+          for_each = forward.value
+          content {
+            arn    = aws_lb_target_group.this[target_group.key].arn
+            weight = target_group.value
+          }
+        }
+      }
+    }
   }
+}
+
+moved {
+  from = aws_lb_target_group.this
+  to   = aws_lb_target_group.this["blue"]
 }

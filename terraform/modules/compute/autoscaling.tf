@@ -1,19 +1,21 @@
 resource "aws_autoscaling_group" "this" {
-  name_prefix               = "${var.name}-"
+  for_each = local.colors
+
+  name_prefix               = "${local.group_names[each.key]}-"
   vpc_zone_identifier       = var.private_subnet_ids
   min_size                  = var.asg_min_size
   max_size                  = var.asg_max_size
   desired_capacity          = var.asg_desired_capacity
   health_check_type         = "ELB"
   health_check_grace_period = var.health_check_grace_period
-  target_group_arns         = [aws_lb_target_group.this.arn]
+  target_group_arns         = [aws_lb_target_group.this[each.key].arn]
   wait_for_capacity_timeout = var.capacity_wait_timeout
 
   dynamic "launch_template" {
     for_each = var.enable_spot ? [] : [1]
     content {
-      id      = aws_launch_template.this.id
-      version = aws_launch_template.this.latest_version
+      id      = aws_launch_template.this[each.key].id
+      version = aws_launch_template.this[each.key].latest_version
     }
   }
 
@@ -28,8 +30,8 @@ resource "aws_autoscaling_group" "this" {
 
       launch_template {
         launch_template_specification {
-          launch_template_id = aws_launch_template.this.id
-          version            = aws_launch_template.this.latest_version
+          launch_template_id = aws_launch_template.this[each.key].id
+          version            = aws_launch_template.this[each.key].latest_version
         }
 
         dynamic "override" {
@@ -68,8 +70,10 @@ resource "aws_autoscaling_group" "this" {
     }
   }
 
+  # Blue/green tags each group's instances with its color (on the group, not the launch template: enabling
+  # blue/green does not roll the blue instances).
   dynamic "tag" {
-    for_each = local.asg_tags
+    for_each = var.blue_green == null ? local.asg_tags : merge(local.asg_tags, { Color = each.key })
     content {
       key                 = tag.key
       value               = tag.value
@@ -83,8 +87,10 @@ resource "aws_autoscaling_group" "this" {
 }
 
 resource "aws_autoscaling_policy" "cpu" {
-  name                   = "${var.name}-cpu-target"
-  autoscaling_group_name = aws_autoscaling_group.this.name
+  for_each = local.colors
+
+  name                   = "${local.group_names[each.key]}-cpu-target"
+  autoscaling_group_name = aws_autoscaling_group.this[each.key].name
   policy_type            = "TargetTrackingScaling"
 
   target_tracking_configuration {
@@ -97,10 +103,10 @@ resource "aws_autoscaling_policy" "cpu" {
 
 # Cost lever for non-prod: shrink out of hours, restore the normal sizes in the morning.
 resource "aws_autoscaling_schedule" "scale_down" {
-  count = var.off_hours_schedule == null ? 0 : 1
+  for_each = var.off_hours_schedule == null ? {} : local.colors
 
-  scheduled_action_name  = "${var.name}-off-hours"
-  autoscaling_group_name = aws_autoscaling_group.this.name
+  scheduled_action_name  = "${local.group_names[each.key]}-off-hours"
+  autoscaling_group_name = aws_autoscaling_group.this[each.key].name
   recurrence             = var.off_hours_schedule.scale_down_cron
   time_zone              = var.off_hours_schedule.time_zone
   min_size               = var.off_hours_schedule.min_size
@@ -109,13 +115,33 @@ resource "aws_autoscaling_schedule" "scale_down" {
 }
 
 resource "aws_autoscaling_schedule" "scale_up" {
-  count = var.off_hours_schedule == null ? 0 : 1
+  for_each = var.off_hours_schedule == null ? {} : local.colors
 
-  scheduled_action_name  = "${var.name}-working-hours"
-  autoscaling_group_name = aws_autoscaling_group.this.name
+  scheduled_action_name  = "${local.group_names[each.key]}-working-hours"
+  autoscaling_group_name = aws_autoscaling_group.this[each.key].name
   recurrence             = var.off_hours_schedule.scale_up_cron
   time_zone              = var.off_hours_schedule.time_zone
   min_size               = var.asg_min_size
   max_size               = var.asg_max_size
   desired_capacity       = var.asg_desired_capacity
+}
+
+moved {
+  from = aws_autoscaling_group.this
+  to   = aws_autoscaling_group.this["blue"]
+}
+
+moved {
+  from = aws_autoscaling_policy.cpu
+  to   = aws_autoscaling_policy.cpu["blue"]
+}
+
+moved {
+  from = aws_autoscaling_schedule.scale_down[0]
+  to   = aws_autoscaling_schedule.scale_down["blue"]
+}
+
+moved {
+  from = aws_autoscaling_schedule.scale_up[0]
+  to   = aws_autoscaling_schedule.scale_up["blue"]
 }

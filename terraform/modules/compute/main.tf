@@ -11,16 +11,33 @@ locals {
     }
   }
 
+  # The exact shape of an image name of each family (the validations of ami_name and blue_green).
+  ami_name_shapes = {
+    "al2023"       = "^al2023-ami-2023\\.[0-9]+\\.[0-9]+\\.[0-9]+-kernel-6\\.1-x86_64$"
+    "ubuntu-22.04" = "^ubuntu/images/hvm-ssd/ubuntu-jammy-22\\.04-amd64-server-[0-9]{8}(\\.[0-9]+)?$"
+  }
+
   asg_tags = merge(var.tags, { Name = var.name })
+
+  # The Auto Scaling groups and the image each runs: one group ("blue") for rolling deployments, blue and green
+  # for blue/green. The live group takes the traffic; the idle one takes blue_green.idle_weight percent of it.
+  colors = var.blue_green == null ? { blue = var.ami_name } : { blue = var.ami_name, green = var.blue_green.green_ami_name }
+  live   = var.blue_green == null ? "blue" : var.blue_green.live
+  # What each group's resources are named after: blue keeps the stack's names, green adds its color.
+  group_names = { for c in keys(local.colors) : c => c == "blue" ? var.name : "${var.name}-${c}" }
+  weights     = var.blue_green == null ? {} : { for c in keys(local.colors) : c => c == local.live ? 100 - var.blue_green.idle_weight : var.blue_green.idle_weight }
 }
 
-# The pinned image, by exact name from the official owner (the same name resolves in every region, DR included).
+# The pinned image of each group, by exact name from the official owner (the same name resolves in every region,
+# DR included).
 data "aws_ami" "this" {
+  for_each = local.colors
+
   owners = [local.amis[var.operating_system].owner]
 
   filter {
     name   = "name"
-    values = [var.ami_name]
+    values = [each.value]
   }
 
   filter {
@@ -40,9 +57,11 @@ data "aws_ami" "this" {
 }
 
 resource "aws_launch_template" "this" {
-  name_prefix            = "${var.name}-"
-  description            = "${var.name} application instances"
-  image_id               = data.aws_ami.this.id
+  for_each = local.colors
+
+  name_prefix            = "${local.group_names[each.key]}-"
+  description            = "${local.group_names[each.key]} application instances"
+  image_id               = data.aws_ami.this[each.key].id
   instance_type          = var.instance_type
   update_default_version = true
 
@@ -72,7 +91,7 @@ resource "aws_launch_template" "this" {
   }
 
   block_device_mappings {
-    device_name = data.aws_ami.this.root_device_name
+    device_name = data.aws_ami.this[each.key].root_device_name
 
     ebs {
       volume_type           = "gp3"
@@ -100,4 +119,10 @@ resource "aws_launch_template" "this" {
   lifecycle {
     create_before_destroy = true
   }
+}
+
+# Before blue/green the stack had one group of each; it is blue.
+moved {
+  from = aws_launch_template.this
+  to   = aws_launch_template.this["blue"]
 }

@@ -60,7 +60,7 @@ variable "ami_name" {
   type        = string
 
   validation {
-    condition     = can(regex(lookup({ "al2023" = "^al2023-ami-2023\\.[0-9]+\\.[0-9]+\\.[0-9]+-kernel-6\\.1-x86_64$", "ubuntu-22.04" = "^ubuntu/images/hvm-ssd/ubuntu-jammy-22\\.04-amd64-server-[0-9]{8}(\\.[0-9]+)?$" }, var.operating_system, "^$"), var.ami_name))
+    condition     = can(regex(lookup(local.ami_name_shapes, var.operating_system, "^$"), var.ami_name))
     error_message = "ami_name must be an image name of the operating_system family (al2023: al2023-ami-2023.<version>-kernel-6.1-x86_64; ubuntu-22.04: ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-<yyyymmdd>); got \"${var.ami_name}\" for operating_system \"${var.operating_system}\"."
   }
 }
@@ -297,6 +297,35 @@ variable "rollback_alarm_names" {
   validation {
     condition     = length(var.rollback_alarm_names) <= 10
     error_message = "rollback_alarm_names holds at most 10 alarms (AWS instance refresh alarm specification); got ${length(var.rollback_alarm_names)}."
+  }
+}
+
+variable "blue_green" {
+  description = <<-EOT
+    Blue/green deployment instead of rolling instance refreshes; null = rolling. Two Auto Scaling groups of the same
+    size, blue (running ami_name) and green (running green_ami_name), each with its own target group, behind one
+    weighted listener forward: the live color gets 100 - idle_weight percent of the requests, the other idle_weight
+    (0 = none; up to 50 for a canary). A release pins the new image on the idle color (`ec2stack ami --update ENV`),
+    then `ec2stack switch ENV` makes it live; switching back is the same command, and changes only the weights.
+  EOT
+  type = object({
+    live           = string
+    green_ami_name = string
+    idle_weight    = optional(number, 0)
+  })
+  default = null
+
+  validation {
+    condition     = var.blue_green == null || try(contains(["blue", "green"], var.blue_green.live), false)
+    error_message = "blue_green.live must be \"blue\" or \"green\"; got \"${try(var.blue_green.live, "")}\"."
+  }
+  validation {
+    condition     = var.blue_green == null || try(can(regex(lookup(local.ami_name_shapes, var.operating_system, "^$"), var.blue_green.green_ami_name)), false)
+    error_message = "blue_green.green_ami_name must be an image name of the operating_system family, like ami_name; got \"${try(var.blue_green.green_ami_name, "")}\" for operating_system \"${var.operating_system}\"."
+  }
+  validation {
+    condition     = var.blue_green == null || try(var.blue_green.idle_weight >= 0 && var.blue_green.idle_weight <= 50 && floor(var.blue_green.idle_weight) == var.blue_green.idle_weight, false)
+    error_message = "blue_green.idle_weight must be a whole percentage from 0 to 50 (the idle color's share of the requests); got ${try(var.blue_green.idle_weight, "?")}."
   }
 }
 

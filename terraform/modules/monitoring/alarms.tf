@@ -6,9 +6,11 @@ locals {
   comparison_words = { GreaterThanThreshold = "above", GreaterThanOrEqualToThreshold = "at or above", LessThanThreshold = "below" }
 
   asg_dimensions = { AutoScalingGroupName = var.autoscaling_group_name }
-  alb_dimensions = { LoadBalancer = var.alb_arn_suffix }
-  tg_dimensions  = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
-  rds_dimensions = { DBInstanceIdentifier = var.db_instance_id }
+  # Launches and terminations are reported for every group (the idle one too); alarms watch the live one.
+  event_group_names = length(var.autoscaling_group_names) > 0 ? var.autoscaling_group_names : [var.autoscaling_group_name]
+  alb_dimensions    = { LoadBalancer = var.alb_arn_suffix }
+  tg_dimensions     = { LoadBalancer = var.alb_arn_suffix, TargetGroup = var.target_group_arn_suffix }
+  rds_dimensions    = { DBInstanceIdentifier = var.db_instance_id }
 
   # One entry per watched metric; levels maps warning/critical -> threshold (only the levels that exist).
   # statistic or extended_statistic (p95), never both. missing: treat_missing_data.

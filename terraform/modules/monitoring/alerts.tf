@@ -53,7 +53,7 @@ resource "aws_cloudwatch_event_rule" "autoscaling" {
       "EC2 Instance Launch Unsuccessful",
       "EC2 Instance Terminate Unsuccessful",
     ]
-    detail = { AutoScalingGroupName = [var.autoscaling_group_name] }
+    detail = { AutoScalingGroupName = local.event_group_names }
   })
 }
 
@@ -67,7 +67,7 @@ resource "aws_cloudwatch_event_target" "autoscaling" {
 resource "aws_autoscaling_notification" "this" {
   count = var.enable_asg_notifications ? 1 : 0
 
-  group_names = [var.autoscaling_group_name]
+  group_names = local.event_group_names
   topic_arn   = aws_sns_topic.alerts.arn
   notifications = [
     "autoscaling:EC2_INSTANCE_LAUNCH",

@@ -38,8 +38,14 @@ variable "log_retention_days" {
   }
 }
 
+variable "autoscaling_group_names" {
+  description = "Every Auto Scaling group of the application (blue/green: both), for the EventBridge filter and the ASG notifications; [] = autoscaling_group_name alone."
+  type        = list(string)
+  default     = []
+}
+
 variable "autoscaling_group_name" {
-  description = "Name of the application's Auto Scaling group: EC2/CWAgent alarm dimension, dashboard, EventBridge filter, ASG notifications."
+  description = "Name of the application's (live) Auto Scaling group: EC2/CWAgent alarm dimension, dashboard; the EventBridge filter and ASG notifications unless autoscaling_group_names is set."
   type        = string
 
   validation {

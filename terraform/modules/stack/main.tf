@@ -112,6 +112,7 @@ module "compute" {
   capacity_wait_timeout             = local.on_aws ? "10m" : "0"
   enable_instance_refresh           = local.on_aws
   rollout                           = var.rollout
+  blue_green                        = var.blue_green
   rollback_alarm_names              = local.rollback_alarm_names
 }
 
@@ -173,6 +174,7 @@ module "monitoring" {
   kms_key_arn              = module.security.logs_kms_key_arn
   log_retention_days       = var.log_retention_days
   autoscaling_group_name   = module.compute.autoscaling_group_name
+  autoscaling_group_names  = values(module.compute.autoscaling_group_names)
   alb_arn_suffix           = module.compute.alb_arn_suffix
   target_group_arn_suffix  = module.compute.target_group_arn_suffix
   db_instance_id           = one(module.database[*].db_instance_id)

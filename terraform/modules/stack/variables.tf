@@ -162,6 +162,12 @@ variable "rollout" {
   default     = {}
 }
 
+variable "blue_green" {
+  description = "Blue/green deployment instead of rolling instance refreshes (see the compute module's blue_green): { live = \"blue\" or \"green\", green_ami_name, idle_weight }; null = rolling."
+  type        = any
+  default     = null
+}
+
 variable "emulator_mode" {
   description = "The emulator switch: turns off, through plain module settings, what moto cannot run (docs/emulator.md). Never true on AWS."
   type        = bool
