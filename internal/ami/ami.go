@@ -1,5 +1,6 @@
-// Package ami reads and rewrites an environment's pinned image name (the one `ami_name = "..."` line of
-// terraform/envs/ENV/main.tf) and orders image names of one family by version, so a newer image can be found.
+// Package ami reads and rewrites an environment's pinned image names (`ami_name = "..."` in
+// terraform/envs/ENV/main.tf, with blue/green also `green_ami_name = "..."`) and orders image names of one family
+// by version, so a newer image can be found.
 package ami
 
 import (
@@ -87,20 +88,25 @@ func (f Family) Newest(names []string) string {
 	return best
 }
 
-var pinLine = regexp.MustCompile(`(?m)^(\s*ami_name\s*=\s*")([^"\n]*)(".*)$`)
+// pinLine matches the pin argument key (ami_name, or blue/green's green_ami_name) at the start of a line or of an
+// object's element, and its quoted value.
+func pinLine(key string) *regexp.Regexp {
+	return regexp.MustCompile(`(?m)((?:^|[{,])\s*` + regexp.QuoteMeta(key) + `\s*=\s*")([^"\n]*)(")`)
+}
 
-// Pin returns the pinned image name in an environment root's main.tf; exactly one pin must be there.
-func Pin(mainTF []byte) (string, error) {
-	m := pinLine.FindAllSubmatch(mainTF, -1)
+// Pin returns the image name pinned as key (ami_name, green_ami_name) in an environment root's main.tf; exactly
+// one pin must be there.
+func Pin(mainTF []byte, key string) (string, error) {
+	m := pinLine(key).FindAllSubmatch(mainTF, -1)
 	if len(m) != 1 {
-		return "", fmt.Errorf("main.tf must set ami_name exactly once (ami_name = \"<image name>\"); found %d", len(m))
+		return "", fmt.Errorf("main.tf must set %s exactly once (%s = \"<image name>\"); found %d", key, key, len(m))
 	}
 	return string(m[0][2]), nil
 }
 
-// Rewrite returns mainTF with the pin set to name, only that line changed, and whether anything changed.
-func Rewrite(mainTF []byte, name string) ([]byte, bool, error) {
-	old, err := Pin(mainTF)
+// Rewrite returns mainTF with the pin key set to name, only that value changed, and whether anything changed.
+func Rewrite(mainTF []byte, key, name string) ([]byte, bool, error) {
+	old, err := Pin(mainTF, key)
 	if err != nil {
 		return nil, false, err
 	}
@@ -110,6 +116,6 @@ func Rewrite(mainTF []byte, name string) ([]byte, bool, error) {
 	if old == name {
 		return mainTF, false, nil
 	}
-	out := pinLine.ReplaceAll(mainTF, []byte("${1}"+strings.ReplaceAll(name, "$", "$$")+"${3}"))
+	out := pinLine(key).ReplaceAll(mainTF, []byte("${1}"+name+"${3}"))
 	return out, true, nil
 }

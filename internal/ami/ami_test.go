@@ -8,29 +8,44 @@ import (
 
 const pinned = "al2023-ami-2023.11.20260427.1-kernel-6.1-x86_64"
 
+const green = "al2023-ami-2023.10.20260301.0-kernel-6.1-x86_64"
+
 var mainTF = []byte(`module "stack" {
   # Compute
   ami_name                   = "` + pinned + `"
   instance_type              = "t3.small"
+  blue_green = { live = "blue", green_ami_name = "` + green + `" }
 }
 `)
 
 func TestPin(t *testing.T) {
-	got, err := Pin(mainTF)
+	got, err := Pin(mainTF, "ami_name")
 	if err != nil || got != pinned {
 		t.Fatalf("Pin = %q, %v; want %q", got, err, pinned)
 	}
-	if _, err := Pin([]byte("instance_type = \"t3.small\"\n")); err == nil || !strings.Contains(err.Error(), "found 0") {
+	if _, err := Pin([]byte("instance_type = \"t3.small\"\n"), "ami_name"); err == nil || !strings.Contains(err.Error(), "found 0") {
 		t.Fatalf("no pin: err = %v, want found 0", err)
 	}
-	if _, err := Pin(append(append([]byte{}, mainTF...), mainTF...)); err == nil || !strings.Contains(err.Error(), "found 2") {
+	if _, err := Pin(append(append([]byte{}, mainTF...), mainTF...), "ami_name"); err == nil || !strings.Contains(err.Error(), "found 2") {
 		t.Fatalf("two pins: err = %v, want found 2", err)
+	}
+	if got, err := Pin(mainTF, "green_ami_name"); err != nil || got != green {
+		t.Fatalf("Pin(green_ami_name) = %q, %v; want %q", got, err, green)
+	}
+}
+
+// With blue/green, green's pin is rewritten inside its object and blue's stays.
+func TestRewriteGreenPin(t *testing.T) {
+	out, changed, err := Rewrite(mainTF, "green_ami_name", pinned)
+	want := strings.Replace(string(mainTF), green, pinned, 1)
+	if err != nil || !changed || string(out) != want {
+		t.Fatalf("Rewrite(green_ami_name) = %v, %v:\n%s\nwant\n%s", changed, err, out, want)
 	}
 }
 
 func TestRewriteChangesOnlyThePinLine(t *testing.T) {
 	newer := "al2023-ami-2023.12.20260601.0-kernel-6.1-x86_64"
-	out, changed, err := Rewrite(mainTF, newer)
+	out, changed, err := Rewrite(mainTF, "ami_name", newer)
 	if err != nil || !changed {
 		t.Fatalf("Rewrite: changed=%v err=%v", changed, err)
 	}
@@ -50,10 +65,10 @@ func TestRewriteChangesOnlyThePinLine(t *testing.T) {
 	if diff != 1 {
 		t.Fatalf("%d lines changed, want 1", diff)
 	}
-	if _, changed, _ := Rewrite(mainTF, pinned); changed {
+	if _, changed, _ := Rewrite(mainTF, "ami_name", pinned); changed {
 		t.Fatal("rewriting to the current pin must be a no-op")
 	}
-	if _, _, err := Rewrite(mainTF, `x" injected = "y`); err == nil {
+	if _, _, err := Rewrite(mainTF, "ami_name", `x" injected = "y`); err == nil {
 		t.Fatal("a name with a quote must be refused")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/ec2stack/ec2stack/internal/ami"
+	"github.com/ec2stack/ec2stack/internal/bluegreen"
 	"github.com/ec2stack/ec2stack/internal/env"
 )
 
@@ -29,6 +30,8 @@ type amiReport struct {
 	Environment string `json:"environment"`
 	Region      string `json:"region"`
 	File        string `json:"file"`
+	Key         string `json:"key"`             // the argument of main.tf that pins the image: ami_name, green_ami_name
+	Color       string `json:"color,omitempty"` // blue/green: the idle group, whose image an update changes
 	Pinned      image  `json:"pinned"`
 	Newest      image  `json:"newest"`
 	Update      bool   `json:"update_available"`
@@ -37,8 +40,9 @@ type amiReport struct {
 
 // machineImage is `ec2stack ami ENV [--update]`: the image pinned in terraform/envs/ENV/main.tf (the one place it
 // is written), the newest image of the same family from the same owner, their ages, and with --update the pin
-// rewritten to the newest (only that line), so the change goes through review, plan and promotion. Exit 0 either
-// way; the JSON says whether an update is available.
+// rewritten to the newest (only that value), so the change goes through review, plan and promotion. With
+// blue/green the pin is the idle group's: a new image goes to the group without traffic, and `ec2stack switch`
+// makes it live. Exit 0 either way; the JSON says whether an update is available.
 func (c *command) machineImage(ctx context.Context) error {
 	home, err := repoHome()
 	if err != nil {
@@ -53,7 +57,12 @@ func (c *command) machineImage(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("ami %s: %w", e.Name, err)
 	}
-	pinned, err := ami.Pin(src)
+	bg, err := bluegreen.Read(src)
+	if err != nil {
+		return fmt.Errorf("ami %s: %s: %w", e.Name, file, err)
+	}
+	key := bluegreen.ImageKey(bg.Idle())
+	pinned, err := ami.Pin(src, key)
 	if err != nil {
 		return fmt.Errorf("ami %s: %s: %w", e.Name, file, err)
 	}
@@ -83,7 +92,7 @@ func (c *command) machineImage(ctx context.Context) error {
 		byName[i.Name] = i
 		names = append(names, i.Name)
 	}
-	r := amiReport{Environment: e.Name, Region: e.Region, File: file}
+	r := amiReport{Environment: e.Name, Region: e.Region, File: file, Key: key, Color: bg.Idle()}
 	var ok bool
 	if r.Pinned, ok = byName[pinned]; !ok {
 		return fmt.Errorf("ami %s: the pinned image %q (%s) is not offered by %s in %s any more: pin another with `ec2stack ami --update %s`",
@@ -92,7 +101,7 @@ func (c *command) machineImage(ctx context.Context) error {
 	r.Newest = byName[family.Newest(names)]
 	r.Update = family.Compare(r.Newest.Name, pinned) > 0
 	if c.opts.update && r.Update {
-		next, changed, err := ami.Rewrite(src, r.Newest.Name)
+		next, changed, err := ami.Rewrite(src, key, r.Newest.Name)
 		if err != nil {
 			return fmt.Errorf("ami %s: %w", e.Name, err)
 		}
@@ -106,11 +115,17 @@ func (c *command) machineImage(ctx context.Context) error {
 	if c.opts.json {
 		return c.result(r)
 	}
-	fmt.Fprintf(c.stdout, "%s (%s): pinned %s (%s, %d days old)\n", e.Name, e.Region, r.Pinned.Name, r.Pinned.ID, r.Pinned.AgeDays)
+	group := ""
+	if bg.Enabled {
+		group = fmt.Sprintf(" for the idle %s group (%s is live)", bg.Idle(), bg.Live)
+	}
+	fmt.Fprintf(c.stdout, "%s (%s): pinned%s %s (%s, %d days old)\n", e.Name, e.Region, group, r.Pinned.Name, r.Pinned.ID, r.Pinned.AgeDays)
 	fmt.Fprintf(c.stdout, "newest: %s (%s, %d days old)\n", r.Newest.Name, r.Newest.ID, r.Newest.AgeDays)
 	switch {
+	case r.Updated && bg.Enabled:
+		fmt.Fprintf(c.stdout, "updated %s: %s = %q; plan it (`ec2stack plan %s`): the idle %s group's launch template changes while %s keeps the traffic; then `ec2stack switch %s`\n", file, key, r.Newest.Name, e.Name, bg.Idle(), bg.Live, e.Name)
 	case r.Updated:
-		fmt.Fprintf(c.stdout, "updated %s: ami_name = %q; plan it (`ec2stack plan %s`): the launch template's image changes and the instances roll through an instance refresh\n", file, r.Newest.Name, e.Name)
+		fmt.Fprintf(c.stdout, "updated %s: %s = %q; plan it (`ec2stack plan %s`): the launch template's image changes and the instances roll through an instance refresh\n", file, key, r.Newest.Name, e.Name)
 	case r.Update:
 		fmt.Fprintf(c.stdout, "an update is available: `ec2stack ami --update %s` writes it into %s\n", e.Name, file)
 	default:

@@ -14,7 +14,7 @@ import (
 const StateBucketVar = "EC2STACK_STATE_BUCKET"
 
 var (
-	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "diagram", "ami", "emulator"}
+	verbs           = []string{"up", "plan", "check", "apply", "verify", "destroy", "outputs", "cost", "unlock", "approve", "history", "drift", "report", "promote", "rollback", "dr", "diagram", "ami", "switch", "emulator"}
 	targets         = []string{"emulator", "aws"}
 	emulatorActions = []string{"start", "stop", "status"}
 )
@@ -48,7 +48,7 @@ type options struct {
 	noActions bool   // --no-actions: draw what exists, without plan-action colours
 	// operating
 	approvedBy string // --approved-by: record the approval without a prompt (approve, up, promote, rollback, drift --repair)
-	to         string // rollback --to: the release to return to (default: the previous one)
+	to         string // rollback --to: the release to return to (default: the previous one); switch --to: the color
 	release    string // promote --release: the release expected (refused unless it is the one verified upstream)
 	repair     bool   // drift --repair: plan, gate, approve and apply the repair
 	update     bool   // ami --update: rewrite the environment's pinned image to the newest of its family
@@ -242,7 +242,7 @@ func (o *options) validate() error {
 		{"--markdown", boolValue(o.markdown), []string{"cost", "report"}},
 		{"--lock-id", o.lockID, []string{"unlock"}},
 		{"--approved-by", o.approvedBy, []string{"approve", "up", "promote", "rollback", "drift"}},
-		{"--to", o.to, []string{"rollback"}},
+		{"--to", o.to, []string{"rollback", "switch"}},
 		{"--release", o.release, []string{"promote"}},
 		{"--repair", boolValue(o.repair), []string{"drift"}},
 		{"--update", boolValue(o.update), []string{"ami"}},
@@ -264,6 +264,8 @@ func (o *options) validate() error {
 		return usagef("--lock-id %q is not a terraform lock ID (a UUID such as 0b2c8f4e-1d6a-4c2b-9e7f-3a5d6c7b8e9f)", o.lockID)
 	case o.approvedBy != "" && deploy.ValidApprover(o.approvedBy) != nil:
 		return usagef("--approved-by: %v", deploy.ValidApprover(o.approvedBy))
+	case o.verb == "switch" && o.to != "" && o.to != "blue" && o.to != "green":
+		return usagef("switch --to %q: the colors are blue and green", o.to)
 	case o.verb == "drift" && o.approvedBy != "" && !o.repair:
 		return usagef("--approved-by is for `ec2stack drift %s --repair`: a drift check applies nothing", o.env)
 	case o.json && o.markdown:
@@ -290,7 +292,7 @@ func (o *options) validate() error {
 		if (o.stateBucket == "") && o.verb != "emulator" {
 			o.stateBucket = os.Getenv(StateBucketVar)
 		}
-		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && o.verb != "ami" && !((o.verb == "check" || o.verb == "diagram") && o.planPath != "") {
+		if o.stateBucket == "" && o.verb != "emulator" && o.verb != "cost" && o.verb != "ami" && o.verb != "switch" && !((o.verb == "check" || o.verb == "diagram") && o.planPath != "") {
 			return usagef("--target aws needs a state bucket: pass --state-bucket NAME or set %s", StateBucketVar)
 		}
 	} else if o.stateBucket != "" || o.stateRegion != "" {

@@ -59,8 +59,8 @@ func TestRunUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, emulator (try --help)"},
-		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, emulator`},
+		{nil, "ec2stack: missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, switch, emulator (try --help)"},
+		{[]string{"frob"}, `ec2stack: unknown command "frob": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, switch, emulator`},
 		{[]string{"up", "foo"}, `ec2stack: unknown environment "foo": valid environments are dev, staging, prod`},
 		{[]string{"up"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
 		{[]string{"up", "dev", "prod"}, "ec2stack: usage: ec2stack up ENV (one of dev, staging, prod)"},
@@ -89,7 +89,9 @@ func TestRunUsageErrors(t *testing.T) {
 		{[]string{"approve", "prod", "--approved-by", "x;rm"}, `ec2stack: --approved-by: approver "x;rm" must be 1 to 64 letters, digits, spaces or . _ @ + - (a name or an e-mail address), starting with a letter or digit`},
 		{[]string{"apply", "prod", "--approved-by", "ana"}, "ec2stack: --approved-by is a flag of `ec2stack approve`, `ec2stack up`, `ec2stack promote`, `ec2stack rollback`, `ec2stack drift`, not of apply"},
 		{[]string{"drift", "dev", "--approved-by", "ana"}, "ec2stack: --approved-by is for `ec2stack drift dev --repair`: a drift check applies nothing"},
-		{[]string{"promote", "prod", "--to", "v1"}, "ec2stack: --to is a flag of `ec2stack rollback`, not of promote"},
+		{[]string{"promote", "prod", "--to", "v1"}, "ec2stack: --to is a flag of `ec2stack rollback`, `ec2stack switch`, not of promote"},
+		{[]string{"switch", "dev", "--to", "red"}, `ec2stack: switch --to "red": the colors are blue and green`},
+		{[]string{"switch"}, "ec2stack: usage: ec2stack switch ENV (one of dev, staging, prod)"},
 		{[]string{"rollback", "dev", "--release", "v1"}, "ec2stack: --release is a flag of `ec2stack promote`, not of rollback"},
 		{[]string{"plan", "dev", "--repair"}, "ec2stack: --repair is a flag of `ec2stack drift`, not of plan"},
 		{[]string{"history"}, "ec2stack: usage: ec2stack history ENV (one of dev, staging, prod)"},

@@ -178,6 +178,8 @@ func (c *command) run(ctx context.Context) error {
 		return c.dr(ctx)
 	case "ami":
 		return c.machineImage(ctx)
+	case "switch":
+		return c.switchTraffic(ctx)
 	case "diagram":
 		return c.diagram(ctx)
 	}
@@ -261,7 +263,10 @@ Usage:
   ec2stack diagram ENV     ENV drawn from its plan: Mermaid on stdout (--svg FILE also writes SVG, --no-actions
                            drops the plan-action colours, --json the model)
   ec2stack ami ENV         the image pinned in terraform/envs/ENV/main.tf, the newest of its family and their
-                           ages (--update: rewrite the pin to the newest, for review and promotion)
+                           ages (--update: rewrite the pin to the newest, for review and promotion; with
+                           blue/green the idle group's pin)
+  ec2stack switch ENV      blue/green: make the idle group live in terraform/envs/ENV/main.tf (--to COLOR:
+                           that one), for review and promotion; plans as the listener's weights only
   ec2stack dr ENV          RPO and RTO of each disruption (instance, zone, region, data corruption) per data
                            store, derived from ENV's plan, against the contract's objectives (exit 7: missed)
   ec2stack unlock ENV --lock-id ID
@@ -287,7 +292,7 @@ Flags (before or after ENV):
   --lock-id ID             unlock: the state lock to release
   --approved-by NAME       approve, up, promote, rollback, drift --repair: record the approval without a prompt
   --release RELEASE        promote: refuse unless RELEASE is the release being promoted
-  --to RELEASE             rollback: the release (commit, tag) to return to
+  --to RELEASE             rollback: the release (commit, tag) to return to; switch: the color (blue, green)
   --update                 ami: rewrite the environment's pinned image to the newest of its family
   --repair                 drift: plan, check, approve and apply the deployed release, then check again
   --faults SPEC            emulator start: inject faults, e.g. throttle=10%,error5xx=2%,latency=50ms,jitter=10ms,
