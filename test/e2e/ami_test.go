@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,31 +26,12 @@ func TestAMI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pinned, err := ami.Pin(devMain)
+	pinned, err := ami.Pin(devMain, "ami_name")
 	if err != nil {
 		t.Fatal(err)
 	}
 	const newer = "al2023-ami-2023.12.20260601.0-kernel-6.1-x86_64"
-	dir := t.TempDir()
-	images := []map[string]any{}
-	for i, name := range []string{pinned, newer, "al2023-ami-minimal-2023.12.20260601.0-kernel-6.1-x86_64"} {
-		images = append(images, map[string]any{
-			"ami_id": []string{"ami-0a1b2c3d4e5f60001", "ami-0a1b2c3d4e5f60002", "ami-0a1b2c3d4e5f60003"}[i], "name": name,
-			"owner_id": "137112412989", "architecture": "x86_64", "virtualization_type": "hvm", "root_device_type": "ebs",
-			"root_device_name": "/dev/xvda", "image_type": "machine", "hypervisor": "xen", "public": true,
-			"state": "available", "description": "Amazon Linux 2023", "sriov": "simple", "platform": nil,
-		})
-	}
-	amis := filepath.Join(dir, "amis.json")
-	raw, _ := json.Marshal(images)
-	if err := os.WriteFile(amis, raw, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	moto, err := emulator.Start(context.Background(), emulator.StartOptions{ShimDir: dir, AMIs: amis, LogFile: filepath.Join(dir, "moto.log")})
-	if err != nil {
-		t.Fatalf("the e2e tests need moto 5.2.1: %v", err)
-	}
-	t.Cleanup(func() { _ = moto.Stop() })
+	moto := motoWithImages(t, pinned, newer, "al2023-ami-minimal-2023.12.20260601.0-kernel-6.1-x86_64")
 
 	home := t.TempDir()
 	rootDir := filepath.Join(home, "terraform", "envs", "dev")
@@ -113,4 +95,35 @@ func TestAMI(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, "is not offered by amazon") || strings.Count(strings.TrimSpace(stderr), "\n") != 0 {
 		t.Fatalf("ami dev with a pin moto does not offer: exit %d, %q; want exit 1 and one line naming it", code, stderr)
 	}
+}
+
+// motoWithImages starts a moto of the test's own that offers exactly the Amazon Linux images named, with the ids
+// ami-0a1b2c3d4e5f60001, ...02, ... in that order.
+func motoWithImages(t *testing.T, names ...string) *emulator.Server {
+	t.Helper()
+	dir := t.TempDir()
+	images := []map[string]any{}
+	for i, name := range names {
+		images = append(images, map[string]any{
+			"ami_id": fmt.Sprintf("ami-0a1b2c3d4e5f6%04d", i+1), "name": name,
+			"owner_id": "137112412989", "architecture": "x86_64", "virtualization_type": "hvm", "root_device_type": "ebs",
+			"root_device_name": "/dev/xvda", "image_type": "machine", "hypervisor": "xen", "public": true,
+			"state": "available", "description": "Amazon Linux 2023", "sriov": "simple", "platform": nil,
+		})
+	}
+	amis := filepath.Join(dir, "amis.json")
+	raw, _ := json.Marshal(images)
+	if err := os.WriteFile(amis, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	moto, err := emulator.Start(context.Background(), emulator.StartOptions{ShimDir: dir, AMIs: amis, LogFile: filepath.Join(dir, "moto.log")})
+	if err != nil {
+		t.Fatalf("the e2e tests need moto 5.2.1: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := moto.Stop(); err != nil {
+			t.Errorf("stopping moto (pid %d): %v", moto.PID, err)
+		}
+	})
+	return moto
 }

@@ -66,7 +66,7 @@ func checkPlan(t *testing.T, envName, planFile string) {
 	}
 	set := func(attr string, v any) func(a, _ map[string]any) { return func(a, _ map[string]any) { a[attr] = v } }
 	breaks := []breakRow{
-		{"hop limit 2", "EC2S-301", m + "compute.aws_launch_template.this", func(a, _ map[string]any) {
+		{"hop limit 2", "EC2S-301", m + "compute.aws_launch_template.this[\"blue\"]", func(a, _ map[string]any) {
 			dig(a, "metadata_options", 0).(map[string]any)["http_put_response_hop_limit"] = 2
 		}},
 		{"unencrypted log group", "EC2S-701", m + "network.aws_cloudwatch_log_group.flow_logs", func(a, u map[string]any) { // no key at all, not one created by the plan
@@ -74,13 +74,13 @@ func checkPlan(t *testing.T, envName, planFile string) {
 		}},
 		{"logs kept a day", "EC2S-702", m + "network.aws_cloudwatch_log_group.flow_logs", set("retention_in_days", 1)},
 		{"another VPC CIDR", "EC2S-801", m + "network.aws_vpc.this", set("cidr_block", "10.9.0.0/16")},
-		{"another instance type", "EC2S-802", m + "compute.aws_launch_template.this", set("instance_type", "m5.24xlarge")},
-		{"max size 50", "EC2S-802", m + "compute.aws_autoscaling_group.this", set("max_size", 50)},
+		{"another instance type", "EC2S-802", m + "compute.aws_launch_template.this[\"blue\"]", set("instance_type", "m5.24xlarge")},
+		{"max size 50", "EC2S-802", m + "compute.aws_autoscaling_group.this[\"blue\"]", set("max_size", 50)},
 		{"another database class", "EC2S-803", m + "database[0].aws_db_instance.this", set("instance_class", "db.r6g.16xlarge")},
 	}
 	switch envName {
 	case "staging":
-		breaks = append(breaks, breakRow{"Spot in staging", "EC2S-802", m + "compute.aws_autoscaling_group.this", set("mixed_instances_policy",
+		breaks = append(breaks, breakRow{"Spot in staging", "EC2S-802", m + "compute.aws_autoscaling_group.this[\"blue\"]", set("mixed_instances_policy",
 			[]any{map[string]any{"instances_distribution": []any{map[string]any{"on_demand_percentage_above_base_capacity": 0}}}})})
 	case "prod":
 		breaks = append(breaks,
@@ -88,7 +88,7 @@ func checkPlan(t *testing.T, envName, planFile string) {
 			breakRow{"deletable database", "EC2S-503", m + "database[0].aws_db_instance.this", set("deletion_protection", false)},
 			breakRow{"database backups 14 days", "EC2S-502", m + "database[0].aws_db_instance.this", set("backup_retention_period", 14)},
 			breakRow{"deletable load balancer", "EC2S-320", m + "compute.aws_lb.this", set("enable_deletion_protection", false)},
-			breakRow{"one instance", "EC2S-802", m + "compute.aws_autoscaling_group.this", set("min_size", 1)},
+			breakRow{"one instance", "EC2S-802", m + "compute.aws_autoscaling_group.this[\"blue\"]", set("min_size", 1)},
 			breakRow{"key deletion window 7 days", "EC2S-512", m + `security.aws_kms_key.this["data"]`, set("deletion_window_in_days", 7)},
 			breakRow{"backups kept 14 days", "EC2S-705", m + "backup[0].aws_backup_plan.this", func(a, _ map[string]any) {
 				dig(a, "rule", 0, "lifecycle", 0).(map[string]any)["delete_after"] = 14

@@ -127,7 +127,7 @@ func checkCostDiff(t *testing.T, planFile string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const asg, lt = "module.stack.module.compute.aws_autoscaling_group.this", "module.stack.module.compute.aws_launch_template.this"
+	const asg, lt = "module.stack.module.compute.aws_autoscaling_group.this[\"blue\"]", "module.stack.module.compute.aws_launch_template.this[\"blue\"]"
 	variant := func(edit func(address string, after map[string]any)) string {
 		var plan map[string]any
 		if err := json.Unmarshal(raw, &plan); err != nil {

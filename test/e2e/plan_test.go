@@ -146,7 +146,7 @@ func TestPlanWithRealSettings(t *testing.T) {
 			name := "ec2stack-" + tc.env
 
 			// Compute: capacity wait, Spot only in dev, ALB deletion protection in prod.
-			asg := planned(t, plan, m+"compute.aws_autoscaling_group.this")
+			asg := planned(t, plan, m+"compute.aws_autoscaling_group.this[\"blue\"]")
 			if got := asg["wait_for_capacity_timeout"]; got != "10m" {
 				t.Errorf("ASG wait_for_capacity_timeout = %v, want 10m (terraform waits for healthy capacity on AWS)", got)
 			}
@@ -230,7 +230,7 @@ func TestPlanWithRealSettings(t *testing.T) {
 				dlm := planned(t, plan, m+"backup[0].aws_dlm_lifecycle_policy.ebs[0]")
 				targets, _ := dig(dlm, "policy_details", 0, "target_tags").(map[string]any)
 				volumeTags := map[string]any{}
-				for _, spec := range planned(t, plan, m+"compute.aws_launch_template.this")["tag_specifications"].([]any) {
+				for _, spec := range planned(t, plan, m+"compute.aws_launch_template.this[\"blue\"]")["tag_specifications"].([]any) {
 					if dig(spec, "resource_type") == "volume" {
 						volumeTags, _ = dig(spec, "tags").(map[string]any)
 					}
