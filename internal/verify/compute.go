@@ -148,6 +148,7 @@ type Listener struct {
 type Action struct {
 	Type             string // forward | redirect | fixed-response | ...
 	TargetGroupARNs  []string
+	Weights          map[string]int32 // a weighted forward (blue/green): each target group's weight
 	RedirectProtocol string
 	RedirectPort     string
 	RedirectStatus   string // HTTP_301 | HTTP_302
@@ -354,8 +355,15 @@ func listener(ls elbv2types.Listener) Listener {
 		}
 		if a.ForwardConfig != nil {
 			for _, tg := range a.ForwardConfig.TargetGroups {
-				if arn := aws.ToString(tg.TargetGroupArn); !slices.Contains(act.TargetGroupARNs, arn) {
+				arn := aws.ToString(tg.TargetGroupArn)
+				if !slices.Contains(act.TargetGroupARNs, arn) {
 					act.TargetGroupARNs = append(act.TargetGroupARNs, arn)
+				}
+				if tg.Weight != nil {
+					if act.Weights == nil {
+						act.Weights = map[string]int32{}
+					}
+					act.Weights[arn] = aws.ToInt32(tg.Weight)
 				}
 			}
 		}
@@ -638,16 +646,41 @@ func (c *checker) listeners(lb *LoadBalancer) {
 		if https.SSLPolicy != TLSPolicy {
 			c.fail("alb.tls_policy", hres, https.SSLPolicy, TLSPolicy)
 		}
-		if !slices.ContainsFunc(https.DefaultActions, func(a Action) bool {
-			return a.Type == "forward" && slices.Contains(a.TargetGroupARNs, c.o.TargetGroupARN)
-		}) {
+		if !slices.ContainsFunc(https.DefaultActions, func(a Action) bool { return a.forwardsTo(c.o.TargetGroupARN) }) {
 			c.fail("alb.listener_https", hres, "no forward to the target group", "forward to "+c.o.TargetGroupARN)
 		}
 		return
 	}
-	if a.Type != "forward" || c.o.TargetGroupARN == "" || !slices.Contains(a.TargetGroupARNs, c.o.TargetGroupARN) {
-		c.fail("alb.listener_http", res, fmt.Sprintf("%s %s", a.Type, list(a.TargetGroupARNs)), "forward to "+c.o.TargetGroupARN)
+	if c.o.TargetGroupARN == "" || !a.forwardsTo(c.o.TargetGroupARN) {
+		c.fail("alb.listener_http", res, fmt.Sprintf("%s %s%s", a.Type, list(a.TargetGroupARNs), weights(a.Weights)), "forward to "+c.o.TargetGroupARN)
 	}
+}
+
+// forwardsTo reports whether a forwards the traffic to the target group arn: a forward to it alone, or a weighted
+// forward (blue/green) that gives it the largest weight.
+func (a Action) forwardsTo(arn string) bool {
+	if a.Type != "forward" || !slices.Contains(a.TargetGroupARNs, arn) {
+		return false
+	}
+	for _, w := range a.Weights {
+		if w > a.Weights[arn] {
+			return false
+		}
+	}
+	return true
+}
+
+// weights shows a weighted forward's weights (" weights …"), "" for a plain forward.
+func weights(w map[string]int32) string {
+	if len(w) == 0 {
+		return ""
+	}
+	var parts []string
+	for arn, n := range w {
+		parts = append(parts, fmt.Sprintf("%s=%d", arn, n))
+	}
+	sort.Strings(parts)
+	return " weights " + strings.Join(parts, ",")
 }
 
 func (c *checker) targetGroup() {

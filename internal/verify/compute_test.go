@@ -145,6 +145,15 @@ func TestComputeFails(t *testing.T) {
 			s.LoadBalancer.Listeners = []Listener{{ARN: "listener-80", Port: 80, Protocol: "HTTP",
 				DefaultActions: []Action{{Type: "forward", TargetGroupARNs: []string{"arn:other"}}}}}
 		}, "alb.listener_http", "listener-80 (:80)", "forward [arn:other]"},
+		{"blue/green sends the traffic to the other color", func(s *Snapshot, w *Expectations) {
+			s.LoadBalancer.Listeners[1].DefaultActions[0] = Action{Type: "forward", TargetGroupARNs: []string{tgARN, "arn:green"},
+				Weights: map[string]int32{tgARN: 0, "arn:green": 100}}
+		}, "alb.listener_https", "listener-443 (:443)", "no forward to the target group"},
+		{"blue/green without a certificate sends the traffic to the other color", func(s *Snapshot, w *Expectations) {
+			w.HTTPSListener = false
+			s.LoadBalancer.Listeners = []Listener{{ARN: "listener-80", Port: 80, Protocol: "HTTP",
+				DefaultActions: []Action{{Type: "forward", TargetGroupARNs: []string{tgARN, "arn:green"}, Weights: map[string]int32{tgARN: 10, "arn:green": 90}}}}}
+		}, "alb.listener_http", "listener-80 (:80)", "weights " + tgARN + "=10,arn:green=90"},
 
 		// Target group
 		{"target group missing", func(s *Snapshot, _ *Expectations) { s.TargetGroup = nil }, "target_group", tgARN, "not found"},
