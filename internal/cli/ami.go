@@ -44,18 +44,9 @@ type amiReport struct {
 // blue/green the pin is the idle group's: a new image goes to the group without traffic, and `ec2stack switch`
 // makes it live. Exit 0 either way; the JSON says whether an update is available.
 func (c *command) machineImage(ctx context.Context) error {
-	home, err := repoHome()
+	home, e, file, src, err := c.envMainTF()
 	if err != nil {
 		return err
-	}
-	e, err := env.Lookup(c.config(home), c.opts.env)
-	if err != nil {
-		return err
-	}
-	file := filepath.Join(e.Root, "main.tf")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("ami %s: %w", e.Name, err)
 	}
 	bg, err := bluegreen.Read(src)
 	if err != nil {
@@ -132,6 +123,21 @@ func (c *command) machineImage(ctx context.Context) error {
 		fmt.Fprintln(c.stdout, "the pin is the newest image")
 	}
 	return nil
+}
+
+// envMainTF reads the environment's main.tf, where its values (the image pins, the live color) are written once.
+func (c *command) envMainTF() (home string, e env.Environment, file string, src []byte, err error) {
+	if home, err = repoHome(); err != nil {
+		return
+	}
+	if e, err = env.Lookup(c.config(home), c.opts.env); err != nil {
+		return
+	}
+	file = filepath.Join(e.Root, "main.tf")
+	if src, err = os.ReadFile(file); err != nil {
+		err = fmt.Errorf("%s %s: %w", c.opts.verb, e.Name, err)
+	}
+	return
 }
 
 // imageConfig is an SDK configuration for reading images: the emulator's (started if needed) or the user's AWS

@@ -3,11 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/ec2stack/ec2stack/internal/bluegreen"
-	"github.com/ec2stack/ec2stack/internal/env"
 )
 
 // switchReport is `ec2stack switch ENV --json`.
@@ -24,18 +21,9 @@ type switchReport struct {
 // is a reviewed change that plans as the listener's new weights and goes through the gate, approval and
 // promotion like any other. Nothing is applied and no state is needed.
 func (c *command) switchTraffic(_ context.Context) error {
-	home, err := repoHome()
+	_, e, file, src, err := c.envMainTF()
 	if err != nil {
 		return err
-	}
-	e, err := env.Lookup(c.config(home), c.opts.env)
-	if err != nil {
-		return err
-	}
-	file := filepath.Join(e.Root, "main.tf")
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return fmt.Errorf("switch %s: %w", e.Name, err)
 	}
 	next, was, changed, err := bluegreen.Switch(src, c.opts.to)
 	if err != nil {

@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -116,14 +115,5 @@ func motoWithImages(t *testing.T, names ...string) *emulator.Server {
 	if err := os.WriteFile(amis, raw, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	moto, err := emulator.Start(context.Background(), emulator.StartOptions{ShimDir: dir, AMIs: amis, LogFile: filepath.Join(dir, "moto.log")})
-	if err != nil {
-		t.Fatalf("the e2e tests need moto 5.2.1: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := moto.Stop(); err != nil {
-			t.Errorf("stopping moto (pid %d): %v", moto.PID, err)
-		}
-	})
-	return moto
+	return startMotoWith(t, amis)
 }

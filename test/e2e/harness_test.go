@@ -48,10 +48,13 @@ func requireTerraform(t *testing.T) terraform.Tool {
 }
 
 // startMoto starts a private moto for the test (through the read-back shim) and stops it afterwards.
-func startMoto(t *testing.T) *emulator.Server {
+func startMoto(t *testing.T) *emulator.Server { t.Helper(); return startMotoWith(t, "") }
+
+// startMotoWith starts a moto of the test's own offering the images of the MOTO_AMIS_PATH file amis ("" = moto's).
+func startMotoWith(t *testing.T, amis string) *emulator.Server {
 	t.Helper()
 	dir := t.TempDir()
-	s, err := emulator.Start(context.Background(), emulator.StartOptions{ShimDir: dir, LogFile: filepath.Join(dir, "moto.log")})
+	s, err := emulator.Start(context.Background(), emulator.StartOptions{ShimDir: dir, AMIs: amis, LogFile: filepath.Join(dir, "moto.log")})
 	if err != nil {
 		t.Fatalf("the e2e tests need moto 5.2.1: %v", err)
 	}
