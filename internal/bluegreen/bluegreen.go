@@ -8,9 +8,6 @@ import (
 	"regexp"
 )
 
-// Colors are the two groups, blue first.
-var Colors = []string{"blue", "green"}
-
 // Setting is an environment's blue/green setting.
 type Setting struct {
 	Enabled bool   `json:"enabled"`
