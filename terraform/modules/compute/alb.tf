@@ -91,7 +91,7 @@ resource "aws_lb_listener" "https" {
   ssl_policy        = "ELBSecurityPolicy-TLS13-1-2-2021-06"
   certificate_arn   = var.certificate_arn
 
-  # Blue/green: a weighted forward to both groups' target groups; switching moves the weights, nothing else.
+  # Blue/green: a weighted forward to both groups' target groups; switching the live color changes only the weights.
   default_action {
     type             = "forward"
     target_group_arn = var.blue_green == null ? aws_lb_target_group.this["blue"].arn : null
