@@ -134,8 +134,8 @@ func invalidCommandLines(t *testing.T, moto *emulator.Server) {
 		args    []string
 		message string
 	}{
-		{"missing command", nil, `missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, emulator`},
-		{"unknown command", []string{"deploy", "dev"}, `unknown command "deploy": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, emulator`},
+		{"missing command", nil, `missing command: valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, switch, emulator`},
+		{"unknown command", []string{"deploy", "dev"}, `unknown command "deploy": valid commands are up, plan, check, apply, verify, destroy, outputs, cost, unlock, approve, history, drift, report, promote, rollback, dr, diagram, ami, switch, emulator`},
 		{"unknown environment", []string{"plan", "qa"}, `unknown environment "qa": valid environments are dev, staging, prod`},
 		{"missing environment", []string{"check"}, `usage: ec2stack check ENV (one of dev, staging, prod)`},
 		{"two environments", []string{"up", "dev", "prod"}, `usage: ec2stack up ENV (one of dev, staging, prod)`},
