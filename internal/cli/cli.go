@@ -266,7 +266,8 @@ Usage:
                            ages (--update: rewrite the pin to the newest, for review and promotion; with
                            blue/green the idle group's pin)
   ec2stack switch ENV      blue/green: make the idle group live in terraform/envs/ENV/main.tf (--to COLOR:
-                           that one), for review and promotion; plans as the listener's weights only
+                           that one), for review and promotion; plans as in-place updates (listener weights,
+                           the monitoring of the live group)
   ec2stack dr ENV          RPO and RTO of each disruption (instance, zone, region, data corruption) per data
                            store, derived from ENV's plan, against the contract's objectives (exit 7: missed)
   ec2stack unlock ENV --lock-id ID

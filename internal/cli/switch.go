@@ -18,8 +18,8 @@ type switchReport struct {
 
 // switchTraffic is `ec2stack switch ENV [--to blue|green]`: with blue/green on, it rewrites the live color in
 // terraform/envs/ENV/main.tf (only that value) to the idle color, or to --to, so the switch, and the switch back,
-// is a reviewed change that plans as the listener's new weights and goes through the gate, approval and
-// promotion like any other. Nothing is applied and no state is needed.
+// is a reviewed change that plans as the listener's new weights and the monitoring following the live group (in
+// place) and goes through the gate, approval and promotion like any other. Nothing is applied and no state is needed.
 func (c *command) switchTraffic(_ context.Context) error {
 	_, e, file, src, err := c.envMainTF()
 	if err != nil {
@@ -46,7 +46,7 @@ func (c *command) switchTraffic(_ context.Context) error {
 		fmt.Fprintf(c.stdout, "%s: %s is already live (%s); nothing changed\n", e.Name, now.Live, file)
 		return nil
 	}
-	fmt.Fprintf(c.stdout, "switched %s: live = %q in %s (was %q); plan it (`ec2stack plan %s`): only the listener's weights change, and the way back is `ec2stack switch %s`\n",
+	fmt.Fprintf(c.stdout, "switched %s: live = %q in %s (was %q); plan it (`ec2stack plan %s`): the listener's weights and the monitoring of the live group change in place, and the way back is `ec2stack switch %s`\n",
 		e.Name, now.Live, file, was.Live, e.Name, e.Name)
 	return nil
 }
